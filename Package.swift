@@ -1,0 +1,35 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Overturn",
+    products: [
+        .library(name: "Overturn", targets: ["Overturn"]),
+        .executable(name: "overturn", targets: ["overturn"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // OpenBLAS (Debian's libopenblas-dev): a module map and a shim header, nothing else.
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "Overturn",
+            dependencies: ["COpenBLAS"]
+        ),
+        .executableTarget(
+            name: "overturn",
+            dependencies: [
+                "Overturn",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "OverturnTests", dependencies: ["Overturn"]),
+        .testTarget(name: "overturnCLITests", dependencies: ["overturn"]),
+    ]
+)

@@ -1,0 +1,364 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A streaming RFC 4180 CSV reader over raw bytes, one row at a time, in bounded memory.
+///
+/// Use it for every CSV Overturn reads: claims exports, the IMR data, scoring input on stdin. It
+/// reads the file in chunks (files larger than memory are fine), understands quoted fields (commas,
+/// doubled quotes and newlines inside quotes), LF, CRLF and lone CR line ends, a UTF-8 byte-order
+/// mark, and a last line with or without its newline. The first row is the header. Blank lines are
+/// skipped. Fields are views into the reader's buffer, so the hot path allocates nothing.
+///
+/// ```swift
+/// let reader = try CSVReader(path: "Datasets/claims-sample.csv")
+/// let payer = reader.header.firstIndex(of: "payer")!
+/// while try reader.next() {
+///     print(reader.line, reader.field(payer).string)
+/// }
+/// ```
+///
+/// `next()` throws a `CSVError` that names the file, line and column. After a recoverable error
+/// (`wrongFieldCount`, `invalidUTF8`) the reader has skipped that row and `next()` can be called
+/// again; after any other error the read is over.
+public final class CSVReader {
+    /// The file as the user named it, for messages (`<stdin>` for standard input).
+    public let file: String
+    /// The header row's names, as written (byte-order mark removed).
+    public private(set) var header: [String] = []
+    /// The 1-based line where the current row starts.
+    public private(set) var line = 0
+    /// Bytes consumed so far, for progress reports.
+    public private(set) var bytesConsumed = 0
+    /// The size of the file in bytes, or `nil` for a pipe.
+    public let fileSize: Int?
+    /// The longest row the reader accepts, in bytes.
+    public let maxRecordBytes: Int
+
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var position = 0          // start of the unparsed bytes
+    private var end = 0               // end of the valid bytes
+    private var atEOF = false
+    private var nextLine = 1
+    private var starts: [Int] = []    // current row: field i is buffer[starts[i] ..< ends[i]]
+    private var ends: [Int] = []
+    private var doubledQuotes: [Int] = []  // fields whose doubled quotes still need undoing
+
+    /// Opens a file; `-` reads standard input.
+    ///
+    /// - Parameters:
+    ///   - path: the file, or `-` for standard input.
+    ///   - chunkSize: how many bytes one read asks for.
+    ///   - maxRecordBytes: the longest row accepted; longer ones end the read with `recordTooLarge`.
+    public init(path: String, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 16 << 20) throws {
+        if path == "-" {
+            file = "<stdin>"
+            fd = STDIN_FILENO
+            ownsDescriptor = false
+        } else {
+            file = path
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw CSVError.cannotOpen(file: path, reason: Self.errnoText()) }
+            ownsDescriptor = true
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+            fileSize = Int(info.st_size)
+        } else {
+            fileSize = nil
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            if ownsDescriptor { close(fd) }
+            throw CSVError.cannotOpen(file: path, reason: "it is a folder, not a file")
+        }
+        self.maxRecordBytes = maxRecordBytes
+        capacity = max(chunkSize, 4)
+        buffer = .allocate(capacity: capacity)
+        starts.reserveCapacity(64)
+        ends.reserveCapacity(64)
+        try readHeader()  // on failure, deinit frees the buffer and closes the file
+    }
+
+    /// Reads CSV text already in memory; `name` stands for the file in messages.
+    public init(bytes: some Collection<UInt8>, name: String = "<memory>") throws {
+        file = name
+        fd = -1
+        ownsDescriptor = false
+        fileSize = bytes.count
+        maxRecordBytes = max(bytes.count, 1)
+        capacity = max(bytes.count, 4)
+        buffer = .allocate(capacity: capacity)
+        _ = UnsafeMutableBufferPointer(start: buffer, count: capacity).initialize(from: bytes)
+        end = bytes.count
+        atEOF = true
+        try readHeader()
+    }
+
+    /// Reads CSV text from a string (tests, small inputs).
+    public convenience init(text: String, name: String = "<memory>") throws {
+        try self.init(bytes: Array(text.utf8), name: name)
+    }
+
+    deinit {
+        buffer.deallocate()
+        if ownsDescriptor { close(fd) }
+    }
+
+    /// The number of fields in the current row (equal to the header's count after `next()`).
+    public var fieldCount: Int { starts.count }
+
+    /// Field `index` of the current row; valid until the next call to `next()`.
+    @inlinable
+    public func field(_ index: Int) -> CSVField { fieldView(index) }
+
+    @usableFromInline
+    func fieldView(_ index: Int) -> CSVField {
+        CSVField(start: UnsafePointer(buffer + starts[index]), count: ends[index] - starts[index])
+    }
+
+    /// The current row's fields as strings (for error messages and tests, not for hot loops).
+    public var fields: [String] { (0..<fieldCount).map { field($0).string } }
+
+    /// Moves to the next row. Returns `false` at the end of the file.
+    ///
+    /// Throws `CSVError`; see the type's documentation for which errors allow reading on.
+    public func next() throws -> Bool {
+        guard try readRecord() else { return false }
+        guard starts.count == header.count else {
+            let found = starts.count
+            throw CSVError.wrongFieldCount(
+                at: SourceLocation(file: file, line: line, column: min(found, header.count) + 1),
+                expected: header.count, found: found)
+        }
+        return true
+    }
+
+    // MARK: - Header
+
+    private func readHeader() throws {
+        try fill()
+        if end - position >= 2,
+            (buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF)
+        {
+            throw CSVError.utf16(file: file)
+        }
+        if end - position >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
+            position += 3
+        }
+        guard try readRecord() else { throw CSVError.emptyFile(file: file) }
+        header = fields
+    }
+
+    // MARK: - Rows
+
+    /// Reads one row into `starts`/`ends`, skipping blank lines. Returns `false` at the end.
+    private func readRecord() throws -> Bool {
+        while true {
+            switch try parseRecord() {
+            case .row: return true
+            case .blank: continue
+            case .endOfFile: return false
+            case .needMoreBytes: try fill()
+            }
+        }
+    }
+
+    private enum ParseOutcome { case row, blank, endOfFile, needMoreBytes }
+
+    /// Parses the row starting at `position`. Nothing is consumed unless the row is complete, so an
+    /// incomplete row is simply parsed again from its start once more bytes are in the buffer.
+    private func parseRecord() throws -> ParseOutcome {
+        let buf = buffer
+        let end = self.end
+        var p = position
+        if p == end {
+            return atEOF ? .endOfFile : .needMoreBytes
+        }
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        doubledQuotes.removeAll(keepingCapacity: true)
+        let rowLine = nextLine
+        var firstFieldQuoted = false
+        var newlinesInside = 0
+        var seen: UInt8 = 0  // OR of every byte: a high bit means non-ASCII, so check UTF-8
+
+        fieldLoop: while true {
+            // One field starts at p.
+            if p < end && buf[p] == UInt8(ascii: "\"") {
+                if starts.isEmpty { firstFieldQuoted = true }
+                p += 1
+                let contentStart = p
+                var doubled = false
+                while true {
+                    // Hot loop of a quoted field: find the next quote, counting newlines.
+                    while p < end && buf[p] != UInt8(ascii: "\"") {
+                        let b = buf[p]
+                        seen |= b
+                        if b == UInt8(ascii: "\n") { newlinesInside += 1 }
+                        p += 1
+                    }
+                    if p == end {
+                        if atEOF {
+                            throw CSVError.unterminatedQuote(
+                                at: SourceLocation(file: file, line: rowLine, column: starts.count + 1))
+                        }
+                        return .needMoreBytes
+                    }
+                    // buf[p] is a quote: doubled (part of the value) or closing.
+                    if p + 1 == end && !atEOF { return .needMoreBytes }
+                    if p + 1 < end && buf[p + 1] == UInt8(ascii: "\"") {
+                        doubled = true
+                        p += 2
+                        continue
+                    }
+                    break
+                }
+                if doubled { doubledQuotes.append(starts.count) }
+                starts.append(contentStart)
+                ends.append(p)
+                p += 1  // past the closing quote
+                if p == end {
+                    if !atEOF { return .needMoreBytes }
+                    break fieldLoop
+                }
+                let b = buf[p]
+                if b == UInt8(ascii: ",") {
+                    p += 1
+                    continue fieldLoop
+                }
+                if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
+                    guard let after = lineEnd(at: p, end: end) else { return .needMoreBytes }
+                    p = after
+                    break fieldLoop
+                }
+                throw CSVError.unexpectedCharacterAfterQuote(
+                    at: SourceLocation(file: file, line: rowLine, column: starts.count))
+            }
+
+            // Unquoted field. Hot loop: scan to the next comma or line end.
+            let fieldStart = p
+            while p < end {
+                let b = buf[p]
+                if b == UInt8(ascii: ",") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") { break }
+                seen |= b
+                p += 1
+            }
+            if p == end {
+                if !atEOF { return .needMoreBytes }
+                starts.append(fieldStart)
+                ends.append(p)
+                break fieldLoop
+            }
+            starts.append(fieldStart)
+            ends.append(p)
+            if buf[p] == UInt8(ascii: ",") {
+                p += 1
+                continue fieldLoop
+            }
+            guard let after = lineEnd(at: p, end: end) else { return .needMoreBytes }
+            p = after
+            break fieldLoop
+        }
+
+        // The row is complete: consume it.
+        bytesConsumed += p - position
+        position = p
+        line = rowLine
+        nextLine = rowLine + 1 + newlinesInside
+
+        if starts.count == 1 && ends[0] == starts[0] && !firstFieldQuoted
+            && (header.isEmpty || header.count > 1)
+        {
+            return .blank
+        }
+        for index in doubledQuotes { undoDoubledQuotes(field: index) }
+        if seen & 0x80 != 0 {
+            for index in 0..<starts.count where !isValidUTF8(index) {
+                throw CSVError.invalidUTF8(at: SourceLocation(file: file, line: rowLine, column: index + 1))
+            }
+        }
+        return .row
+    }
+
+    /// The index after the line end at `p` (LF, CRLF or a lone CR), or `nil` when a CR is the last
+    /// byte in the buffer and the next chunk may hold its LF.
+    @inline(__always)
+    private func lineEnd(at p: Int, end: Int) -> Int? {
+        if buffer[p] == UInt8(ascii: "\n") { return p + 1 }
+        if p + 1 < end { return buffer[p + 1] == UInt8(ascii: "\n") ? p + 2 : p + 1 }
+        return atEOF ? p + 1 : nil
+    }
+
+    /// `a""b` becomes `a"b`, in place (the row is complete, so its bytes are no longer needed raw).
+    private func undoDoubledQuotes(field index: Int) {
+        var read = starts[index]
+        var write = read
+        let stop = ends[index]
+        while read < stop {
+            let b = buffer[read]
+            buffer[write] = b
+            write += 1
+            read += b == UInt8(ascii: "\"") ? 2 : 1
+        }
+        ends[index] = write
+    }
+
+    private func isValidUTF8(_ index: Int) -> Bool {
+        let bytes = UnsafeBufferPointer(start: buffer + starts[index], count: ends[index] - starts[index])
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+
+    // MARK: - Buffer
+
+    /// Moves the unparsed bytes to the front and reads more after them, growing the buffer when a
+    /// single row fills it.
+    private func fill() throws {
+        guard !atEOF else { return }
+        if position > 0 {
+            let pending = end - position
+            if pending > 0 { buffer.update(from: buffer + position, count: pending) }
+            position = 0
+            end = pending
+        }
+        if end == capacity {
+            guard capacity < maxRecordBytes else {
+                throw CSVError.recordTooLarge(at: SourceLocation(file: file, line: nextLine), limit: maxRecordBytes)
+            }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: min(capacity * 2, maxRecordBytes))
+            grown.update(from: buffer, count: end)
+            buffer.deallocate()
+            buffer = grown
+            capacity = min(capacity * 2, maxRecordBytes)
+        }
+        while true {
+            let n = read(fd, buffer + end, capacity - end)
+            if n > 0 {
+                end += n
+                return
+            }
+            if n == 0 {
+                atEOF = true
+                return
+            }
+            if errno == EINTR { continue }
+            throw CSVError.readFailed(file: file, reason: Self.errnoText())
+        }
+    }
+
+    private static func errnoText() -> String {
+        String(cString: strerror(errno))
+    }
+}

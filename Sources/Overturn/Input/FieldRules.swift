@@ -1,0 +1,122 @@
+/// A value a schema forbids, with what was expected. The field's value appears only as a short,
+/// truncated excerpt: claims data is private.
+public struct ValueProblem: Error, Sendable, Equatable {
+    public var message: String
+    /// The 1-based CSV column, once known.
+    public var column: Int?
+
+    public init(_ message: String) { self.message = message }
+}
+
+/// The rules that turn one field into a typed value, shared by `overturn validate` (which lists
+/// every problem) and feature extraction (which rejects the row at the first one).
+public enum FieldRules {
+    /// A number, or `nil` when blank; checks `integer`, `minimum` and `maximum`.
+    public static func number(_ field: CSVField, _ spec: FeatureSpec) throws(ValueProblem) -> Double? {
+        switch NumberParser.parse(field) {
+        case .missing:
+            return nil
+        case .value(let v):
+            if spec.integer && v != v.rounded(.towardZero) {
+                throw ValueProblem("\(spec.column): \(excerpt(field)) is not a whole number")
+            }
+            if let lo = spec.minimum, v < lo {
+                throw ValueProblem("\(spec.column): \(excerpt(field)) is below the minimum \(format(lo))")
+            }
+            if let hi = spec.maximum, v > hi {
+                throw ValueProblem("\(spec.column): \(excerpt(field)) is above the maximum \(format(hi))")
+            }
+            return v
+        case .nonFinite:
+            throw ValueProblem("\(spec.column): \(excerpt(field)) is not a finite number")
+        case .invalid:
+            throw ValueProblem("\(spec.column): \(excerpt(field)) is not a number\(spec.integer ? " (expected a whole number)" : "")")
+        }
+    }
+
+    /// A flag as 1 or 0, or `nil` when blank. Accepts 1/0, true/false, yes/no, y/n, t/f in any case.
+    public static func flag(_ field: CSVField, _ spec: FeatureSpec) throws(ValueProblem) -> Double? {
+        let f = field.trimmed
+        if f.count == 0 { return nil }
+        if f.count <= 5 {
+            var word: UInt64 = 0
+            for i in 0..<f.count { word = word << 8 | UInt64(asciiLower(f.start[i])) }
+            switch word {
+            case 0x31, 0x74, 0x79, 0x7965_73, 0x7472_7565: return 1  // 1 t y yes true
+            case 0x30, 0x66, 0x6E, 0x6E6F, 0x66_616C_7365: return 0  // 0 f n no false
+            default: break
+            }
+        }
+        throw ValueProblem("\(spec.column): \(excerpt(field)) is not a flag (expected 1 or 0, yes or no, true or false)")
+    }
+
+    /// The label as 1 (positive) or 0 (negative), or `nil` when blank.
+    public static func label(_ field: CSVField, _ spec: LabelSpec) throws(ValueProblem) -> Float? {
+        let f = field.trimmed
+        if f.count == 0 { return nil }
+        if spec.positive.contains(where: { f.equalsIgnoringASCIICase($0) }) { return 1 }
+        if spec.negative.isEmpty || spec.negative.contains(where: { f.equalsIgnoringASCIICase($0) }) { return 0 }
+        throw ValueProblem(
+            "\(spec.column): \(excerpt(field)) is neither a positive value (\(spec.positive.joined(separator: ", ")))"
+                + " nor a negative one (\(spec.negative.joined(separator: ", ")))")
+    }
+
+    /// Calls `body` with each normalized code of a code list (blank tokens skipped). An invalid code
+    /// is a problem, thrown after the valid codes before it were passed on.
+    public static func codes(
+        _ field: CSVField, _ spec: FeatureSpec, scratch: UnsafeMutablePointer<UInt8>,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    ) throws(ValueProblem) {
+        let separator = spec.separator.utf8.first!
+        let multiByte = spec.separator.utf8.count > 1
+        if multiByte {
+            try codesSplitOnString(field, spec, scratch: scratch, body)
+            return
+        }
+        var tokenStart = 0
+        var i = 0
+        let n = field.count
+        while i <= n {
+            if i == n || field.start[i] == separator {
+                let token = UnsafeBufferPointer(start: field.start + tokenStart, count: i - tokenStart)
+                let length = spec.hierarchy.normalize(token, into: scratch)
+                if length < 0 {
+                    throw ValueProblem("\(spec.column): \(excerpt(token)) is not \(spec.hierarchy.expectedForm)")
+                }
+                if length > 0 { body(UnsafeBufferPointer(start: scratch, count: length)) }
+                tokenStart = i + 1
+            }
+            i += 1
+        }
+    }
+
+    static func codesSplitOnString(
+        _ field: CSVField, _ spec: FeatureSpec, scratch: UnsafeMutablePointer<UInt8>,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    ) throws(ValueProblem) {
+        for token in field.string.split(separator: spec.separator, omittingEmptySubsequences: false) {
+            var token = String(token)
+            let length = token.withUTF8 { spec.hierarchy.normalize($0, into: scratch) }
+            if length < 0 {
+                throw ValueProblem("\(spec.column): \(excerpt(token)) is not \(spec.hierarchy.expectedForm)")
+            }
+            if length > 0 { body(UnsafeBufferPointer(start: scratch, count: length)) }
+        }
+    }
+
+    /// A field's value for a message: quoted, at most 24 characters.
+    static func excerpt(_ field: CSVField) -> String { excerpt(field.bytes) }
+
+    static func excerpt(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        excerpt(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func excerpt(_ text: String) -> String {
+        let limit = 24
+        return text.count <= limit ? "\"\(text)\"" : "\"\(text.prefix(limit))…\""
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}

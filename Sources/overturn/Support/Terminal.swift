@@ -1,0 +1,41 @@
+import Foundation
+
+/// Where progress and summaries go: standard error, with live progress only on a terminal.
+enum Terminal {
+    /// Whether standard error is a terminal (progress lines are drawn only then).
+    static let isInteractive = isatty(STDERR_FILENO) != 0
+
+    /// Prints a line to standard error.
+    static func say(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Redraws the progress line in place (a terminal only; pipes and logs stay clean).
+    static func progress(_ text: String) {
+        guard isInteractive else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
+    }
+
+    /// Clears the progress line.
+    static func endProgress() {
+        guard isInteractive else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}
+
+/// Failures the CLI reports as `error: …` with a non-zero exit, without a stack of Swift types.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Formats counts with thousands separators: 1,000,000.
+func grouped(_ n: Int) -> String {
+    let digits = String(n)
+    var out = ""
+    for (i, c) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return out
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+@testable import Overturn
+
+/// A small schema with every kind of feature and both code hierarchies.
+private let schema = Schema(
+    name: "test", id: "id", label: LabelSpec(column: "y", positive: ["1"], negative: ["0"]),
+    features: [.category("payer"), .codes("dx", .icd10), .codes("cpt", .cpt), .count("meds"), .flag("letter")])
+
+private let training = """
+    id,payer,dx,cpt,meds,letter,y
+    a,Aetna,F33.2;F41.1,96365;J3490,3,1,1
+    b,Aetna,F33.1,96365,0,0,0
+    c,Cigna,F33.2,99214,,yes,1
+    d,Cigna,G89.4,96365;99214,2,0,0
+    e,Humana,f33.2,,1,,1
+
+    """
+
+private let scoring = """
+    id,payer,dx,cpt,meds,letter
+    s1,Aetna,F33.2,96365;J3490,3,1
+    s2,Kaiser,F41.1;G89.4,,,
+    s3,,F33.9,99214;99214,0,no
+    """
+
+private func fitted() throws -> FeatureExtractor {
+    try FeatureExtractor.fit(try CSVReader(text: training, name: "train.csv"), schema: schema, options: FeatureOptions(minCount: 2))
+}
+
+/// A row's entries as (column, value) pairs, NaN spelt as such so rows compare.
+private func entries(_ m: FeatureMatrix, _ i: Int) -> [String] {
+    let row = m.row(i)
+    return zip(row.columns, row.values).map { "\($0):\($1.isNaN ? "nan" : String(format: "%g", $1))" }
+}
+
+@Suite struct FeatureExtractorTests {
+    @Test func vocabularyAndColumnNames() throws {
+        let x = try fitted()
+        #expect(x.columnNames == [
+            "payer=Aetna", "payer=Cigna", "payer=(other)", "payer=(missing)",
+            "dx chapter=F01-F99", "dx chapter=(other)", "dx category=F33", "dx category=(other)", "dx=F33.2", "dx=(other)",
+            "dx=(missing)",
+            "cpt section=Evaluation and Management", "cpt section=Medicine", "cpt section=(other)",
+            "cpt range=963xx", "cpt range=992xx", "cpt range=(other)", "cpt=96365", "cpt=99214", "cpt=(other)", "cpt=(missing)",
+            "meds", "meds=(missing)", "letter", "letter=(missing)",
+        ])
+        #expect(x.width == 25)
+        #expect(x.columnFeature[0] == 0 && x.columnFeature[10] == 1 && x.columnFeature[11] == 2 && x.columnFeature[24] == 4)
+    }
+
+    @Test func handCheckedVectors() throws {
+        let batch = try fitted().transform(try CSVReader(text: scoring, name: "score.csv"))
+        #expect(batch.ids == ["s1", "s2", "s3"])
+        #expect(batch.lines == [2, 3, 4])
+        #expect(batch.labels.allSatisfy { $0.isNaN })
+        let m = batch.matrix
+        #expect(m.rowCount == 3)
+        // Known values at every level; J3490 is unseen at every level of its hierarchy.
+        #expect(entries(m, 0) == ["0:1", "4:1", "6:1", "8:1", "12:1", "13:1", "14:1", "16:1", "17:1", "19:1", "21:3", "23:1"])
+        // Unseen payer, codes unseen below the chapter, an empty code list, missing number and flag.
+        #expect(entries(m, 1) == ["2:1", "4:1", "5:1", "7:1", "9:1", "20:1", "21:nan", "22:1", "23:nan", "24:1"])
+        // Blank category, a repeated code counted once, zeros not stored.
+        #expect(entries(m, 2) == ["3:1", "4:1", "6:1", "9:1", "11:1", "15:1", "18:1"])
+    }
+
+    @Test func denseViewMatchesTheSparseRows() throws {
+        let m = try fitted().transform(try CSVReader(text: scoring)).matrix
+        let dense = m.dense()
+        #expect(dense.count == 3 * 25)
+        for i in 0..<3 {
+            let row = m.denseRow(i)
+            #expect(row.map(\.bitPattern) == Array(dense[(i * 25)..<((i + 1) * 25)]).map(\.bitPattern))
+            #expect(row[21].isNaN == (i == 1))
+        }
+        #expect(dense[0 * 25 + 21] == 3)
+        #expect(dense[2 * 25 + 0] == 0)
+    }
+
+    @Test func encodeDecodeGivesIdenticalVectors() throws {
+        let x = try fitted()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(x)
+        let y = try JSONDecoder().decode(FeatureExtractor.self, from: data)
+        #expect(y == x)
+        #expect(y.columnNames == x.columnNames)
+        #expect(try encoder.encode(y) == data)
+        let a = try x.transform(try CSVReader(text: scoring)).matrix
+        let b = try y.transform(try CSVReader(text: scoring)).matrix
+        #expect(a.rowOffsets == b.rowOffsets && a.columns == b.columns)
+        #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern))
+    }
+
+    @Test func decodingRejectsInconsistentBlocks() throws {
+        let x = try fitted()
+        var json = String(decoding: try JSONEncoder().encode(x), as: UTF8.self)
+        json = json.replacingOccurrences(of: "\"offset\":4", with: "\"offset\":5")
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(FeatureExtractor.self, from: Data(json.utf8)) }
+    }
+
+    @Test func badRowsAreReportedWithLineAndColumnNotExtracted() throws {
+        let text = """
+            id,payer,dx,cpt,meds,letter,y
+            a,Aetna,F33.2,96365,-2,1,1
+            b,Aetna,F33.2,96365,1,1,
+            c,Aetna,F33.2,96365,1,1,1,extra
+            d,Aetna,F3,96365,1,1,0
+            e,Aetna,F33.2,96365,1,maybe,0
+            f,Aetna,F33.2,96365,1,1,0
+            """
+        var problems: [RowProblem] = []
+        let batch = try fitted().transform(try CSVReader(text: text, name: "t.csv"), requireLabel: true) { problems.append($0) }
+        #expect(batch.ids == ["f"])
+        #expect(batch.labels == [0])
+        #expect(batch.matrix.rowCount == 1)
+        #expect(problems.map(\.description) == [
+            "t.csv:2:5: meds: \"-2\" is below the minimum 0",
+            "t.csv:3:7: y: the label is blank",
+            "t.csv:4:8: too many fields: found 8, expected 7 as in the header",
+            "t.csv:5:3: dx: \"F3\" is not \(CodeHierarchy.icd10.expectedForm)",
+            "t.csv:6:6: letter: \"maybe\" is not a flag (expected 1 or 0, yes or no, true or false)",
+        ])
+    }
+
+    @Test func fittingSkipsBadRows() throws {
+        let text = training + "f,Zeta,F33.2,96365,-1,1,1\ng,Zeta,F33.2,96365,1,1,1\n"
+        var problems: [RowProblem] = []
+        let x = try FeatureExtractor.fit(try CSVReader(text: text, name: "t.csv"), schema: schema, options: FeatureOptions(minCount: 2)) {
+            problems.append($0)
+        }
+        // Zeta is in two rows, but one of them is rejected, so it stays below minCount.
+        #expect(!x.columnNames.contains("payer=Zeta"))
+        #expect(problems.map(\.location.line) == [7])
+    }
+
+    @Test func chunkedTransformEqualsWholeTransform() throws {
+        let x = try fitted()
+        let whole = try x.transform(try CSVReader(text: scoring)).matrix
+        let reader = try CSVReader(text: scoring)
+        let first = try x.transform(reader, maxRows: 2)
+        let rest = try x.transform(reader, maxRows: 2)
+        #expect(first.ids == ["s1", "s2"] && rest.ids == ["s3"])
+        #expect(first.matrix.columns + rest.matrix.columns == whole.columns)
+    }
+
+    @Test func claimsSchemaOnGeneratedData() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("c.csv")
+        let out = try OutputFile(path: path)
+        _ = try ClaimsGenerator(seed: 3).write(rows: 5000, to: out)
+        try out.commit()
+        var problems: [RowProblem] = []
+        let x = try FeatureExtractor.fit(try CSVReader(path: path), schema: .claims) { problems.append($0) }
+        let batch = try x.transform(try CSVReader(path: path), requireLabel: true) { problems.append($0) }
+        #expect(problems.isEmpty)
+        #expect(batch.matrix.rowCount == 5000)
+        for name in ["payer=Aetna", "icd10_codes chapter=F01-F99", "icd10_codes category=F33", "icd10_codes=F33.2",
+                     "cpt_codes section=Medicine", "cpt_codes range=963xx", "cpt_codes=96365", "modifiers=JZ",
+                     "has_medical_necessity_letter", "billed_amount=(missing)"] {
+            #expect(x.columnNames.contains(name), "\(name)")
+        }
+        #expect(Set(batch.labels) == [0, 1])
+    }
+}

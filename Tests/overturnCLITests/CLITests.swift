@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// Runs the built `overturn` binary with `arguments` in `folder`, returning its exit status and output.
+private func overturn(_ arguments: [String], in folder: URL, stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    let process = Process()
+    process.executableURL = productsDirectory.appendingPathComponent("overturn")
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// Where SwiftPM put the binaries: beside the test bundle.
+private let productsDirectory: URL = {
+    let bundle = Bundle.main.bundleURL
+    return bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
+}()
+
+/// A fresh folder for one test.
+private func makeFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("overturn-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+private func files(in folder: URL) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+}
+
+@Suite struct CLITests {
+    @Test func generateThenValidate() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let generated = try overturn(["generate", "--rows", "2000", "--seed", "5", "-o", "c.csv"], in: folder)
+        #expect(generated.status == 0)
+        #expect(generated.err.contains("wrote c.csv: 2,000 synthetic claims, seed 5"))
+        #expect(try files(in: folder) == ["c.csv"])
+        let checked = try overturn(["validate", "c.csv", "--require-label"], in: folder)
+        #expect(checked.status == 0)
+        #expect(checked.out.hasPrefix("c.csv: 2,000 rows read with schema claims, no problems; labels: "))
+    }
+
+    @Test func generateToStandardOutputIsTheSameBytes() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try overturn(["generate", "--rows", "300", "-o", "c.csv"], in: folder)
+        let piped = try overturn(["generate", "--rows", "300"], in: folder)
+        #expect(piped.status == 0)
+        #expect(piped.out == (try String(contentsOf: folder.appendingPathComponent("c.csv"), encoding: .utf8)))
+    }
+
+    @Test func validateListsProblemsAndFails() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let header = "claim_id,payer,plan_type,state,cpt_codes,modifiers,icd10_codes,denial_reason,appeal_level,prior_appeals,failed_medications,billed_amount,days_to_appeal,has_medical_necessity_letter,peer_reviewed_citations,outcome"
+        let text = header + "\nC1,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,-3,450,30,1,2,1\nC2,Aetna,commercial,CA,96365,,f33.2,medical_necessity,1,0,3,450,30,1,2,0\n"
+        try text.write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let result = try overturn(["validate", "bad.csv"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.out.contains("bad.csv:2:11: failed_medications: \"-3\" is below the minimum 0\n"))
+        #expect(result.out.contains("bad.csv: 2 rows read with schema claims; 1 rows with problems (1 problems)"))
+    }
+
+    @Test func validateReadsStandardInput() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try overturn(["validate", "-", "--schema", "ca-imr"], in: folder,
+                                  stdin: "Reference ID,Report Year,Diagnosis Category,Diagnosis Sub Category,Treatment Category,Treatment Sub Category,Determination,Type,Age Range,Patient Gender\nMN1,2010,A,,B,,Upheld Decision of Health Plan,Medical Necessity,21-30,Female\n")
+        #expect(result.status == 0)
+        #expect(result.out.contains("<stdin>: 1 rows read with schema ca-imr, no problems"))
+    }
+
+    @Test func clearErrorsForFilesThatCannotBeUsed() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = try overturn(["validate", "nope.csv"], in: folder)
+        #expect(missing.status != 0)
+        #expect(missing.err.contains("nope.csv: cannot open: No such file or directory"))
+
+        try "a,b\n1,2\n".write(to: folder.appendingPathComponent("other.csv"), atomically: true, encoding: .utf8)
+        let unknown = try overturn(["validate", "other.csv"], in: folder)
+        #expect(unknown.status != 0)
+        #expect(unknown.err.contains("other.csv:1: no built-in schema fits this header"))
+
+        let wrongSchema = try overturn(["validate", "other.csv", "--schema", "claims"], in: folder)
+        #expect(wrongSchema.err.contains("other.csv:1: the header has no column \"claim_id\" (the id)"))
+    }
+
+    @Test func failedGenerateLeavesNoPartialFile() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try overturn(["generate", "--rows", "10", "-o", "missing-folder/c.csv"], in: folder)
+        #expect(result.status != 0)
+        #expect(result.err.contains("missing-folder/c.csv: cannot write"))
+        #expect(try files(in: folder).isEmpty)
+    }
+}
