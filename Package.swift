@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "overturn", targets: ["overturn"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // OpenBLAS (Debian's libopenblas-dev): a module map and a shim header, nothing else.

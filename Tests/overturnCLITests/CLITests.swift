@@ -2,7 +2,9 @@ import Foundation
 import Testing
 
 /// Runs the built `overturn` binary with `arguments` in `folder`, returning its exit status and output.
-private func overturn(_ arguments: [String], in folder: URL, stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+private func overturn(_ arguments: [String], in folder: URL, stdin: String? = nil) throws -> (
+    status: Int32, out: String, err: String
+) {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("overturn")
     process.arguments = arguments
@@ -17,7 +19,9 @@ private func overturn(_ arguments: [String], in folder: URL, stdin: String? = ni
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
 }
 
 /// Where SwiftPM put the binaries: beside the test bundle.
@@ -62,8 +66,11 @@ private func files(in folder: URL) throws -> [String] {
     @Test func validateListsProblemsAndFails() throws {
         let folder = try makeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let header = "claim_id,payer,plan_type,state,cpt_codes,modifiers,icd10_codes,denial_reason,appeal_level,prior_appeals,failed_medications,billed_amount,days_to_appeal,has_medical_necessity_letter,peer_reviewed_citations,outcome"
-        let text = header + "\nC1,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,-3,450,30,1,2,1\nC2,Aetna,commercial,CA,96365,,f33.2,medical_necessity,1,0,3,450,30,1,2,0\n"
+        let header =
+            "claim_id,payer,plan_type,state,cpt_codes,modifiers,icd10_codes,denial_reason,appeal_level,prior_appeals,failed_medications,billed_amount,days_to_appeal,has_medical_necessity_letter,peer_reviewed_citations,outcome"
+        let text =
+            header
+            + "\nC1,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,-3,450,30,1,2,1\nC2,Aetna,commercial,CA,96365,,f33.2,medical_necessity,1,0,3,450,30,1,2,0\n"
         try text.write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
         let result = try overturn(["validate", "bad.csv"], in: folder)
         #expect(result.status == 1)
@@ -74,8 +81,11 @@ private func files(in folder: URL) throws -> [String] {
     @Test func validateReadsStandardInput() throws {
         let folder = try makeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try overturn(["validate", "-", "--schema", "ca-imr"], in: folder,
-                                  stdin: "Reference ID,Report Year,Diagnosis Category,Diagnosis Sub Category,Treatment Category,Treatment Sub Category,Determination,Type,Age Range,Patient Gender\nMN1,2010,A,,B,,Upheld Decision of Health Plan,Medical Necessity,21-30,Female\n")
+        let result = try overturn(
+            ["validate", "-", "--schema", "ca-imr"], in: folder,
+            stdin:
+                "Reference ID,Report Year,Diagnosis Category,Diagnosis Sub Category,Treatment Category,Treatment Sub Category,Determination,Type,Age Range,Patient Gender\nMN1,2010,A,,B,,Upheld Decision of Health Plan,Medical Necessity,21-30,Female\n"
+        )
         #expect(result.status == 0)
         #expect(result.out.contains("<stdin>: 1 rows read with schema ca-imr, no problems"))
     }
@@ -103,5 +113,30 @@ private func files(in folder: URL) throws -> [String] {
         #expect(result.status != 0)
         #expect(result.err.contains("missing-folder/c.csv: cannot write"))
         #expect(try files(in: folder).isEmpty)
+    }
+
+    @Test func featuresWritesTheMatrixAndRejects() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try overturn(["generate", "--rows", "500", "-o", "c.csv"], in: folder)
+        let ok = try overturn(["features", "c.csv", "-o", "f"], in: folder)
+        #expect(ok.status == 0)
+        #expect(ok.err.contains("wrote f: 500 rows × "))
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("f").path)
+            .sorted()
+        #expect(
+            names == [
+                "columns.txt", "data.npy", "extractor.json", "ids.txt", "indices.npy", "indptr.npy", "labels.npy",
+            ])
+
+        // A later file through the fitted extractor; a bad row goes to rejects.csv and the exit is 1.
+        var text = try String(contentsOf: folder.appendingPathComponent("c.csv"), encoding: .utf8)
+        text += "CLMX,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,-3,450,30,1,2,1\n"
+        try text.write(to: folder.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+        let bad = try overturn(["features", "d.csv", "--extractor", "f/extractor.json", "-o", "g"], in: folder)
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("1 rows rejected (g/rejects.csv)"))
+        let rejects = try String(contentsOf: folder.appendingPathComponent("g/rejects.csv"), encoding: .utf8)
+        #expect(rejects == "line,column,reason\n502,11,\"failed_medications: \"\"-3\"\" is below the minimum 0\"\n")
     }
 }

@@ -21,12 +21,15 @@ extension FeatureExtractor: Codable, Equatable {
             let feature = schema.features[f]
             guard block.offset == offset else {
                 throw DecodingError.dataCorruptedError(
-                    forKey: .blocks, in: c, debugDescription: "block \(f) starts at column \(block.offset), expected \(offset)")
+                    forKey: .blocks, in: c,
+                    debugDescription: "block \(f) starts at column \(block.offset), expected \(offset)")
             }
             guard block.levels.count == feature.levelCount else {
                 throw DecodingError.dataCorruptedError(
                     forKey: .blocks, in: c,
-                    debugDescription: "block \(f) has \(block.levels.count) levels, its \(feature.kind.rawValue) feature needs \(feature.levelCount)")
+                    debugDescription:
+                        "block \(f) has \(block.levels.count) levels, its \(feature.kind.rawValue) feature needs \(feature.levelCount)"
+                )
             }
             for level in block.levels where Set(level.values).count != level.values.count {
                 throw DecodingError.dataCorruptedError(
@@ -46,5 +49,24 @@ extension FeatureExtractor: Codable, Equatable {
 
     public static func == (a: FeatureExtractor, b: FeatureExtractor) -> Bool {
         a.schema == b.schema && a.options == b.options && a.blocks == b.blocks
+    }
+}
+
+extension FeatureExtractor {
+    /// Loads a fitted extractor written by `FeatureExport` (`extractor.json`).
+    ///
+    /// Throws `SchemaError` naming the file and the place inside it.
+    public static func load(path: String) throws -> FeatureExtractor {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw SchemaError.unreadable(file: path, reason: (error as NSError).localizedDescription)
+        }
+        do {
+            return try JSONDecoder().decode(FeatureExtractor.self, from: data)
+        } catch let error as DecodingError {
+            throw SchemaError(decoding: error, file: path)
+        }
     }
 }

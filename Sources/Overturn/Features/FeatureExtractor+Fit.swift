@@ -8,17 +8,30 @@ extension FeatureExtractor {
         requireLabel: Bool = false, report: (RowProblem) -> Void = { _ in }
     ) throws -> FeatureExtractor {
         let bound = try BoundSchema(schema, header: reader.header, file: reader.file, requireLabel: requireLabel)
-        var counters = schema.features.map { VocabularyCounter(levelCount: $0.levelCount) }
+        var counter = VocabularyCounter()
+        defer { counter.deallocate() }
+        var firstLevels: [Int] = []  // feature f's levels are firstLevels[f] ..< firstLevels[f] + levelCount
+        var levelCount = 0
+        for spec in schema.features {
+            firstLevels.append(levelCount)
+            levelCount += spec.levelCount
+        }
+        precondition(levelCount < 1 << 16, "too many vocabulary levels")
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * (maxCodeBytes + 16))
         defer { scratch.deallocate() }
+        // The rules as plain values (no vocabulary yet): the same checks as `transform`, per row.
+        let plan = schema.features.map {
+            CompiledFeature(spec: $0, block: FeatureBlock(offset: 0, levels: []), firstLevel: 0)
+        }
+        let labels = schema.label.map(LabelMatcher.init)
         var row = 0
         try reader.forEachRow(report: report) {
             row += 1
             do {
-                if let index = bound.labelIndex, let spec = schema.label {
+                if let index = bound.labelIndex, let spec = schema.label, let labels {
                     let label: Float?
                     do {
-                        label = try FieldRules.label(reader.field(index), spec)
+                        label = try FieldRules.label(reader.field(index), labels, spec)
                     } catch let error as ValueProblem {
                         throw ValueProblem(error.message, column: index + 1)
                     }
@@ -27,28 +40,40 @@ extension FeatureExtractor {
                     }
                 }
                 // Check the whole row before counting any of it.
-                for (f, spec) in schema.features.enumerated() {
-                    try check(reader.field(bound.featureIndices[f]), spec, column: bound.featureIndices[f] + 1, scratch: scratch)
+                for f in plan.indices where !plan[f].accepts(reader.field(bound.featureIndices[f]), scratch: scratch) {
+                    let column = bound.featureIndices[f]
+                    throw problem(in: schema.features[f], reader.field(column), column: column + 1, scratch: scratch)
                 }
             } catch let problem as ValueProblem {
-                report(RowProblem(SourceLocation(file: reader.file, line: reader.line, column: problem.column), problem.message))
+                report(
+                    RowProblem(
+                        SourceLocation(file: reader.file, line: reader.line, column: problem.column), problem.message))
                 return
             }
-            for (f, spec) in schema.features.enumerated() {
-                counters[f].count(reader.field(bound.featureIndices[f]), spec, row: row, scratch: scratch)
+            for f in plan.indices where plan[f].kind == .category || plan[f].kind == .codes {
+                counter.count(
+                    reader.field(bound.featureIndices[f]), plan[f], firstLevel: firstLevels[f], row: row,
+                    scratch: scratch
+                ) {
+                    schema.features[f]
+                }
             }
         }
+        let levels = counter.levels(of: schema, minCount: options.minCount)
         var offset = 0
         var blocks: [FeatureBlock] = []
-        for (f, spec) in schema.features.enumerated() {
-            let block = FeatureBlock(offset: offset, levels: counters[f].levels(spec, minCount: options.minCount))
+        for f in schema.features.indices {
+            let block = FeatureBlock(offset: offset, levels: levels[f])
             blocks.append(block)
             offset += block.width
         }
         return FeatureExtractor(schema: schema, options: options, blocks: blocks)
     }
 
-    private static func check(_ field: CSVField, _ spec: FeatureSpec, column: Int, scratch: UnsafeMutablePointer<UInt8>) throws {
+    /// The problem of a field that a feature's rules reject, with its message (the slow path).
+    static func problem(in spec: FeatureSpec, _ field: CSVField, column: Int, scratch: UnsafeMutablePointer<UInt8>)
+        -> ValueProblem
+    {
         do {
             switch spec.kind {
             case .category: break
@@ -57,7 +82,30 @@ extension FeatureExtractor {
             case .flag: _ = try FieldRules.flag(field, spec)
             }
         } catch {
-            throw ValueProblem(error.message, column: column)
+            return ValueProblem(error.message, column: column)
+        }
+        fatalError("\(spec.column) was rejected on the fast path but accepted on the slow one")
+    }
+}
+
+extension CompiledFeature {
+    /// Whether the field passes this feature's rules (no message: the hot path).
+    @inline(__always)
+    func accepts(_ field: CSVField, scratch: UnsafeMutablePointer<UInt8>) -> Bool {
+        switch kind {
+        case .category:
+            return true
+        case .codes:
+            return separator == 0
+                || FieldRules.forEachCode(field, separator: separator, hierarchy: hierarchy, scratch: scratch) { _ in }
+                    == nil
+        case .number:
+            switch FieldRules.checkNumber(field, integer: integer, minimum: minimum, maximum: maximum) {
+            case .value, .missing: return true
+            default: return false
+            }
+        case .flag:
+            return FieldRules.checkFlag(field) != -1
         }
     }
 }
@@ -73,55 +121,126 @@ extension FeatureSpec {
     }
 }
 
-/// Counts, per level, how many rows hold each value.
-private struct VocabularyCounter {
-    var tables: [ByteKeyTable]
-    var counts: [[Int]]
-    var lastRow: [[Int]]     // the row that last counted a key: a code counts once per row
+/// Counts, per level, how many rows hold each value: one table for every level of every feature,
+/// keyed by two bytes of level id followed by the value's bytes.
+struct VocabularyCounter {
+    var table = ByteKeyTable(capacity: 4096)
+    var counts = GrowingBuffer<Int>()
+    var lastRow = GrowingBuffer<Int>()  // the row that last counted a key: a code counts once per row
+    var key: UnsafeMutablePointer<UInt8>
 
-    init(levelCount: Int) {
-        tables = Array(repeating: ByteKeyTable(), count: levelCount)
-        counts = Array(repeating: [], count: levelCount)
-        lastRow = Array(repeating: [], count: levelCount)
+    init() { key = .allocate(capacity: 2 * maxCodeBytes + 64) }
+
+    func deallocate() {
+        key.deallocate()
+        table.deallocate()
+        counts.base.deallocate()
+        lastRow.base.deallocate()
     }
 
-    mutating func count(_ field: CSVField, _ spec: FeatureSpec, row: Int, scratch: UnsafeMutablePointer<UInt8>) {
-        switch spec.kind {
+    /// Counts a checked field's values; `spec` is needed only for a separator of several bytes.
+    ///
+    /// `emit` gets the key id of each value the first time it appears in the row.
+    mutating func count(
+        _ field: CSVField, _ feature: CompiledFeature, firstLevel: Int, row: Int, scratch: UnsafeMutablePointer<UInt8>,
+        spec: () -> FeatureSpec, emit: (Int) -> Void = { _ in }
+    ) {
+        switch feature.kind {
         case .category:
             let value = field.trimmed
-            if !value.isEmpty { add(value.bytes, level: 0, row: row) }
+            if !value.isEmpty { add(value.bytes, level: firstLevel, row: row, emit) }
         case .codes:
             let levelScratch = scratch + maxCodeBytes + 8
-            let last = tables.count - 1
-            try? FieldRules.codes(field, spec, scratch: scratch) { code in
-                for level in 0..<last {
-                    let n = spec.hierarchy.levelKey(level, code: code.baseAddress!, count: code.count, into: levelScratch)
-                    add(UnsafeBufferPointer(start: levelScratch, count: n), level: level, row: row)
+            let hierarchy = feature.hierarchy
+            let last = hierarchy.levelNames.count - 1
+            let countCode = { (code: UnsafeBufferPointer<UInt8>) in
+                if last == 2 {
+                    // Level 0 is counted by group index, named when the vocabulary is built.
+                    levelScratch[0] = UInt8(hierarchy.group(of: code.baseAddress!))
+                    add(UnsafeBufferPointer(start: levelScratch, count: 1), level: firstLevel, row: row, emit)
+                    let n = hierarchy.levelOneKey(code: code.baseAddress!, into: levelScratch)
+                    add(UnsafeBufferPointer(start: levelScratch, count: n), level: firstLevel + 1, row: row, emit)
                 }
-                add(code, level: last, row: row)
+                add(code, level: firstLevel + last, row: row, emit)
+            }
+            if feature.separator == 0 {
+                try? FieldRules.codes(field, spec(), scratch: scratch, countCode)
+            } else {
+                _ = FieldRules.forEachCode(
+                    field, separator: feature.separator, hierarchy: hierarchy, scratch: scratch, countCode)
             }
         case .number, .flag:
             break
         }
     }
 
-    private mutating func add(_ key: UnsafeBufferPointer<UInt8>, level: Int, row: Int) {
-        let k = Int(tables[level].insert(key))
-        if k == counts[level].count {
-            counts[level].append(0)
-            lastRow[level].append(0)
+    private mutating func add(_ value: UnsafeBufferPointer<UInt8>, level: Int, row: Int, _ emit: (Int) -> Void) {
+        let k: Int
+        if value.count > 2 * maxCodeBytes + 62 {
+            // Categories are not length-limited: a long value goes through a buffer of its own.
+            let long = [UInt8(level >> 8), UInt8(level & 0xFF)] + Array(value)
+            k = long.withUnsafeBufferPointer { table.insert($0) }
+        } else {
+            key[0] = UInt8(level >> 8)
+            key[1] = UInt8(level & 0xFF)
+            if let base = value.baseAddress { (key + 2).update(from: base, count: value.count) }
+            k = table.insert(UnsafeBufferPointer(start: key, count: value.count + 2))
         }
-        if lastRow[level][k] != row {
-            lastRow[level][k] = row
-            counts[level][k] += 1
-        }
+        if bump(k, row: row) { emit(k) }
     }
 
-    func levels(_ spec: FeatureSpec, minCount: Int) -> [FeatureBlock.Level] {
-        let names = spec.kind == .category ? ["value"] : (spec.kind == .codes ? spec.hierarchy.levelNames : [])
-        return names.enumerated().map { level, name in
-            let kept = (0..<tables[level].count).filter { counts[level][$0] >= minCount }.map { tables[level].key($0) }
-            return FeatureBlock.Level(name: name, values: kept.sorted(by: utf8Less))
+    /// Counts key `k` for `row` unless the row counted it already; `true` when it was counted.
+    @inline(__always)
+    mutating func bump(_ k: Int, row: Int) -> Bool {
+        if k == counts.count {
+            counts.append(0)
+            lastRow.append(0)
+        }
+        guard lastRow[k] != row else { return false }
+        lastRow[k] = row
+        counts[k] += 1
+        return true
+    }
+
+    /// Takes back one count of key `k` (its row was rejected after the key was counted).
+    @inline(__always)
+    func unbump(_ k: Int) {
+        counts[k] -= 1
+    }
+
+    /// The level and value of key `k`, as `levels(of:minCount:)` names it.
+    func levelAndValue(_ k: Int, schemaLevels: [(feature: FeatureSpec, level: Int)]) -> (level: Int, value: String) {
+        let bytes = table.key(k)
+        let level = Int(bytes[0]) << 8 | Int(bytes[1])
+        let (spec, l) = schemaLevels[level]
+        let value =
+            spec.kind == .codes && spec.hierarchy != .none && l == 0
+            ? spec.hierarchy.groupNames[Int(bytes[2])]
+            : String(decoding: bytes[2...], as: UTF8.self)
+        return (level, value)
+    }
+
+    /// The values of each level counted in at least `minCount` rows, sorted by their bytes.
+    func levels(of schema: Schema, minCount: Int) -> [[FeatureBlock.Level]] {
+        var kept: [[[UInt8]]] = []
+        for k in 0..<table.count where counts[k] >= minCount {
+            let bytes = table.key(k)
+            let level = Int(bytes[0]) << 8 | Int(bytes[1])
+            while kept.count <= level { kept.append([]) }
+            kept[level].append(Array(bytes[2...]))
+        }
+        var level = 0
+        return schema.features.map { spec in
+            let names = spec.kind == .category ? ["value"] : (spec.kind == .codes ? spec.hierarchy.levelNames : [])
+            defer { level += names.count }
+            return names.enumerated().map { l, name in
+                let keys = level + l < kept.count ? kept[level + l] : []
+                let values =
+                    spec.kind == .codes && names.count == 3 && l == 0
+                    ? keys.map { spec.hierarchy.groupNames[Int($0[0])] }
+                    : keys.map { String(decoding: $0, as: UTF8.self) }
+                return FeatureBlock.Level(name: name, values: values.sorted(by: utf8Less))
+            }
         }
     }
 }

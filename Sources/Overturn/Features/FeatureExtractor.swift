@@ -25,8 +25,13 @@ public struct FeatureExtractor: Sendable {
     public let columnNames: [String]
     /// For every column, the index of the schema feature it comes from (explanations group by it).
     public let columnFeature: [Int]
-    /// Lookup tables, one per block and level, rebuilt from the vocabularies.
-    let tables: [[ByteKeyTable]]
+    /// The vocabularies as one lookup table, and each feature's layout as plain numbers: what the
+    /// extraction loop reads, rebuilt from `blocks` on decoding.
+    let index: ColumnIndex
+    let plan: [CompiledFeature]
+    /// For code features with a hierarchy: the column of each level-0 group (chapter, section).
+    let groupColumns: [Int]
+    let labels: LabelMatcher?
 
     /// The number of columns.
     public var width: Int { columnNames.count }
@@ -47,7 +52,32 @@ public struct FeatureExtractor: Sendable {
         }
         columnNames = names
         columnFeature = owner
-        tables = blocks.map { $0.levels.map { ByteKeyTable(keys: $0.values) } }
+        var entries: [(level: Int, value: String, column: Int)] = []
+        var plan: [CompiledFeature] = []
+        var groupColumns: [Int] = []
+        var level = 0
+        for (f, block) in blocks.enumerated() {
+            let spec = schema.features[f]
+            var compiled = CompiledFeature(spec: spec, block: block, firstLevel: level)
+            compiled.feature = f
+            if spec.kind == .codes && spec.hierarchy != .none {
+                compiled.groupBase = groupColumns.count
+                let groups = block.levels[0].values
+                for name in spec.hierarchy.groupNames {
+                    groupColumns.append(block.offset + (groups.firstIndex(of: name) ?? groups.count))
+                }
+            }
+            plan.append(compiled)
+            for (l, vocabulary) in block.levels.enumerated() {
+                let first = block.offset + block.levelOffset(l)
+                for (i, value) in vocabulary.values.enumerated() { entries.append((level + l, value, first + i)) }
+            }
+            level += block.levels.count
+        }
+        self.plan = plan
+        self.groupColumns = groupColumns
+        labels = schema.label.map(LabelMatcher.init)
+        index = ColumnIndex(entries)
     }
 
     /// Extracts every row of `reader`.
@@ -79,32 +109,41 @@ public struct FeatureExtractor: Sendable {
         }
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * (maxCodeBytes + 16))
         defer { scratch.deallocate() }
+        let caches = UnsafeMutablePointer<CodeListCache>.allocate(capacity: plan.count)
+        for f in plan.indices { (caches + f).initialize(to: CodeListCache()) }
+        defer {
+            for f in plan.indices { caches[f].deallocate() }
+            caches.deallocate()
+        }
         guard maxRows > 0 else { return batch }
         do {
             try reader.forEachRow(report: report) {
-            let label: Float
-            do {
-                label = try rowLabel(reader, bound, requireLabel: requireLabel)
-                try extractRow(reader, bound, into: &batch.matrix, scratch: scratch)
-            } catch let problem as ValueProblem {
-                batch.matrix.discardOpenRow()
-                report(RowProblem(SourceLocation(file: reader.file, line: reader.line, column: problem.column), problem.message))
-                return
-            }
-            batch.matrix.endRow()
-            batch.labels.append(label)
-            batch.lines.append(reader.line)
-            batch.ids.append(bound.idIndex.map { reader.field($0).trimmed.string } ?? String(reader.line))
-            if batch.matrix.rowCount == maxRows { throw StopIteration() }
+                let label: Float
+                do {
+                    label = try rowLabel(reader, bound, requireLabel: requireLabel)
+                    try extractRow(reader, bound, into: &batch.matrix, caches: caches, scratch: scratch)
+                } catch let problem as ValueProblem {
+                    batch.matrix.discardOpenRow()
+                    report(
+                        RowProblem(
+                            SourceLocation(file: reader.file, line: reader.line, column: problem.column),
+                            problem.message))
+                    return
+                }
+                batch.matrix.endRow()
+                batch.labels.append(label)
+                batch.lines.append(reader.line)
+                batch.ids.append(bound.idIndex.map { reader.field($0).trimmed.string } ?? String(reader.line))
+                if batch.matrix.rowCount == maxRows { throw StopIteration() }
             }
         } catch is StopIteration {}
         return batch
     }
 
     private func rowLabel(_ reader: CSVReader, _ bound: BoundSchema, requireLabel: Bool) throws -> Float {
-        guard let index = bound.labelIndex, let spec = schema.label else { return .nan }
+        guard let index = bound.labelIndex, let spec = schema.label, let labels else { return .nan }
         do {
-            if let value = try FieldRules.label(reader.field(index), spec) { return value }
+            if let value = try FieldRules.label(reader.field(index), labels, spec) { return value }
         } catch {
             throw ValueProblem(error.message, column: index + 1)
         }
@@ -113,74 +152,186 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Appends one row's entries to `matrix` (left open: the caller ends or discards the row).
+    ///
+    /// Hot path (guarded by Benchmarks/Ingestion "Features: parse + extract"): plain-number plan,
+    /// one hash probe per value, no allocation. Messages are built only for a bad row.
     func extractRow(
         _ reader: CSVReader, _ bound: BoundSchema, into matrix: inout FeatureMatrix,
+        caches: UnsafeMutablePointer<CodeListCache>,
         scratch: UnsafeMutablePointer<UInt8>
     ) throws {
-        for (f, block) in blocks.enumerated() {
-            let spec = schema.features[f]
-            let fieldIndex = bound.featureIndices[f]
-            let field = reader.field(fieldIndex)
-            do {
-                switch spec.kind {
-                case .category:
-                    let value = field.trimmed
-                    if value.isEmpty {
-                        matrix.append(column: block.offset + block.missingColumn, value: 1)
-                    } else {
-                        let k = tables[f][0].find(value.bytes)
-                        matrix.append(column: block.offset + (k >= 0 ? Int(k) : block.otherColumn(level: 0)), value: 1)
-                    }
-                case .codes:
-                    try extractCodes(field, spec: spec, block: block, tables: tables[f], into: &matrix, scratch: scratch)
-                case .number, .flag:
-                    let value = spec.kind == .number
-                        ? try FieldRules.number(field, spec) : try FieldRules.flag(field, spec)
-                    if let value {
-                        if value != 0 { matrix.append(column: block.offset, value: Float(value)) }
-                    } else {
-                        matrix.append(column: block.offset, value: .nan)
-                        matrix.append(column: block.offset + 1, value: 1)
+        try plan.withUnsafeBufferPointer { plan in
+            try bound.featureIndices.withUnsafeBufferPointer { fields in
+                for f in 0..<plan.count {
+                    let feature = plan[f]
+                    let field = reader.field(fields[f])
+                    switch feature.kind {
+                    case .category:
+                        let value = field.trimmed
+                        if value.isEmpty {
+                            matrix.append(column: feature.missing, value: 1)
+                        } else {
+                            let column = index.column(level: feature.firstLevel, value.bytes)
+                            matrix.append(column: column >= 0 ? column : feature.firstOther, value: 1)
+                        }
+                    case .codes:
+                        if let cached = caches[f].columns(of: field.bytes) {
+                            matrix.append(columns: cached)
+                            continue
+                        }
+                        let start = matrix.columns.count
+                        if extractCodes(field, feature, into: &matrix, scratch: scratch) {
+                            if !caches[f].isFull { caches[f].insert(field.bytes, columns: matrix.columns[start...]) }
+                        } else {
+                            try rethrowProblem(f, field, column: fields[f] + 1, scratch: scratch)
+                        }
+                    case .number:
+                        switch FieldRules.checkNumber(
+                            field, integer: feature.integer, minimum: feature.minimum, maximum: feature.maximum)
+                        {
+                        case .value(let v):
+                            if v != 0 { matrix.append(column: feature.offset, value: Float(v)) }
+                        case .missing:
+                            matrix.append(column: feature.offset, value: .nan)
+                            matrix.append(column: feature.missing, value: 1)
+                        default:
+                            try rethrowProblem(f, field, column: fields[f] + 1, scratch: scratch)
+                        }
+                    case .flag:
+                        switch FieldRules.checkFlag(field) {
+                        case nil:
+                            matrix.append(column: feature.offset, value: .nan)
+                            matrix.append(column: feature.missing, value: 1)
+                        case 1:
+                            matrix.append(column: feature.offset, value: 1)
+                        case 0:
+                            break
+                        default:
+                            try rethrowProblem(f, field, column: fields[f] + 1, scratch: scratch)
+                        }
                     }
                 }
-            } catch let problem as ValueProblem {
-                throw ValueProblem(problem.message, column: fieldIndex + 1)
             }
         }
     }
 
+    /// Multi-hot columns of a code list at every level; `false` when a code is invalid.
+    @inline(__always)
     private func extractCodes(
-        _ field: CSVField, spec: FeatureSpec, block: FeatureBlock, tables: [ByteKeyTable],
-        into matrix: inout FeatureMatrix, scratch: UnsafeMutablePointer<UInt8>
-    ) throws {
-        let start = matrix.columns.count
-        let levelScratch = scratch + maxCodeBytes + 8
-        let last = block.levels.count - 1
-        try FieldRules.codes(field, spec, scratch: scratch) { code in
-            for level in 0...last {
-                let k: Int32
-                if level == last {
-                    k = tables[level].find(code)
-                } else {
-                    let n = spec.hierarchy.levelKey(level, code: code.baseAddress!, count: code.count, into: levelScratch)
-                    k = tables[level].find(UnsafeBufferPointer(start: levelScratch, count: n))
+        _ field: CSVField, _ feature: CompiledFeature, into matrix: inout FeatureMatrix,
+        scratch: UnsafeMutablePointer<UInt8>
+    ) -> Bool {
+        if feature.separator == 0 {  // a separator of several bytes: the general path
+            var codes: [[UInt8]] = []
+            do {
+                try FieldRules.codes(field, schema.features[feature.feature], scratch: scratch) {
+                    codes.append(Array($0))
                 }
-                let column = block.offset + block.levelOffset(level) + (k >= 0 ? Int(k) : block.levels[level].values.count)
-                // A code list may repeat a code, and codes share coarser levels: one entry per column.
-                var seen = false
-                for e in start..<matrix.columns.count where matrix.columns[e] == Int32(column) {
-                    seen = true
-                    break
-                }
-                if !seen { matrix.append(column: column, value: 1) }
+            } catch {
+                return false
             }
+            let start = matrix.columns.count
+            for code in codes {
+                code.withUnsafeBufferPointer { addCode($0, feature, start: start, into: &matrix, scratch: scratch) }
+            }
+            finishCodes(feature, start: start, into: &matrix)
+            return true
         }
+        let start = matrix.columns.count
+        let bad = FieldRules.forEachCode(
+            field, separator: feature.separator, hierarchy: feature.hierarchy, scratch: scratch
+        ) { code in
+            addCode(code, feature, start: start, into: &matrix, scratch: scratch)
+        }
+        if bad != nil { return false }
+        finishCodes(feature, start: start, into: &matrix)
+        return true
+    }
+
+    @inline(__always)
+    private func addCode(
+        _ code: UnsafeBufferPointer<UInt8>, _ feature: CompiledFeature, start: Int, into matrix: inout FeatureMatrix,
+        scratch: UnsafeMutablePointer<UInt8>
+    ) {
+        // A list may repeat a code, and codes share coarser levels: one entry per column.
+        func add(_ column: Int) {
+            if !matrix.openRowContains(column: column, from: start) { matrix.append(column: column, value: 1) }
+        }
+        if feature.levelCount == 3 {
+            add(groupColumns[feature.groupBase + feature.hierarchy.group(of: code.baseAddress!)])
+            let levelScratch = scratch + maxCodeBytes + 8
+            let n = feature.hierarchy.levelOneKey(code: code.baseAddress!, into: levelScratch)
+            let column = index.column(level: feature.firstLevel + 1, UnsafeBufferPointer(start: levelScratch, count: n))
+            add(column >= 0 ? column : feature.other(1))
+        }
+        let column = index.column(level: feature.firstLevel + Int32(feature.levelCount - 1), code)
+        add(column >= 0 ? column : feature.other(feature.levelCount - 1))
+    }
+
+    @inline(__always)
+    private func finishCodes(_ feature: CompiledFeature, start: Int, into matrix: inout FeatureMatrix) {
         if matrix.columns.count == start {
-            matrix.append(column: block.offset + block.missingColumn, value: 1)
+            matrix.append(column: feature.missing, value: 1)
         } else {
             matrix.sortOpenEntries(from: start)
         }
     }
+
+    /// Throws the problem of feature `f`'s field, with its message (the slow path of a bad row).
+    private func rethrowProblem(_ f: Int, _ field: CSVField, column: Int, scratch: UnsafeMutablePointer<UInt8>) throws
+        -> Never
+    {
+        throw Self.problem(in: schema.features[f], field, column: column, scratch: scratch)
+    }
+}
+
+/// One feature's layout and rules as plain values, for the extraction loop.
+struct CompiledFeature: Sendable {
+    var feature: Int
+    var kind: FeatureKind
+    /// The block's first column (a number's or flag's value column).
+    var offset: Int
+    /// The `(missing)` column.
+    var missing: Int
+    /// The global level id of the block's first vocabulary level.
+    var firstLevel: Int32
+    var levelCount: Int
+    /// The `(other)` column of the first level.
+    var firstOther: Int
+    /// `(other)` columns of every level (at most three levels: stored inline).
+    var others: (Int, Int, Int)
+    var hierarchy: CodeHierarchy
+    /// Where this feature's level-0 groups start in `groupColumns`.
+    var groupBase = 0
+    /// The code separator byte, or 0 when the separator is longer than one byte.
+    var separator: UInt8
+    var integer: Bool
+    var minimum: Double
+    var maximum: Double
+
+    init(spec: FeatureSpec, block: FeatureBlock, firstLevel: Int) {
+        feature = 0
+        kind = spec.kind
+        offset = block.offset
+        missing = block.offset + block.missingColumn
+        self.firstLevel = Int32(firstLevel)
+        levelCount = block.levels.count
+        let otherColumns = block.levels.indices.map { block.offset + block.otherColumn(level: $0) }
+        firstOther = otherColumns.first ?? -1
+        others = (
+            otherColumns.count > 0 ? otherColumns[0] : -1, otherColumns.count > 1 ? otherColumns[1] : -1,
+            otherColumns.count > 2 ? otherColumns[2] : -1
+        )
+        precondition(otherColumns.count <= 3, "a code hierarchy has at most three levels")
+        hierarchy = spec.hierarchy
+        separator = spec.separator.utf8.count == 1 ? spec.separator.utf8.first! : 0
+        integer = spec.integer
+        minimum = spec.minimum ?? -.infinity
+        maximum = spec.maximum ?? .infinity
+    }
+
+    @inline(__always)
+    func other(_ level: Int) -> Int { level == 0 ? others.0 : (level == 1 ? others.1 : others.2) }
 }
 
 /// Options of feature extraction, fixed at fitting time.

@@ -70,6 +70,15 @@ public struct FeatureMatrix: Sendable, Equatable {
         values.append(value)
     }
 
+    /// Appends entries of value 1 at `newColumns` (a cached code list: sorted, distinct).
+    @inline(__always)
+    mutating func append(columns newColumns: UnsafeBufferPointer<Int32>) {
+        for c in newColumns {
+            columns.append(c)
+            values.append(1)
+        }
+    }
+
     @inline(__always)
     mutating func endRow() {
         rowOffsets.append(columns.count)
@@ -81,6 +90,16 @@ public struct FeatureMatrix: Sendable, Equatable {
         let keep = rowOffsets[rowOffsets.count - 1]
         columns.removeSubrange(keep...)
         values.removeSubrange(keep...)
+    }
+
+    /// Whether the open row already holds `column` among its entries from `start`.
+    @inline(__always)
+    func openRowContains(column: Int, from start: Int) -> Bool {
+        let c = Int32(truncatingIfNeeded: column)
+        return columns.withUnsafeBufferPointer { cols in
+            for e in start..<cols.count where cols[e] == c { return true }
+            return false
+        }
     }
 
     /// Sorts the open row's entries from `start` by column (code lists append level by level).

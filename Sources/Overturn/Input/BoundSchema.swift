@@ -28,11 +28,13 @@ public struct BoundSchema: Sendable {
         func index(of column: String, role: String, required: Bool) throws -> Int? {
             let hits = names.indices.filter { names[$0] == column }
             if hits.count > 1 {
-                throw SchemaError.duplicateColumn(at: SourceLocation(file: file, line: 1, column: hits[1] + 1), column: column)
+                throw SchemaError.duplicateColumn(
+                    at: SourceLocation(file: file, line: 1, column: hits[1] + 1), column: column)
             }
             if let hit = hits.first { return hit }
             guard required else { return nil }
-            let suggestion = names.first { $0.lowercased() == column.lowercased() }
+            let suggestion =
+                names.first { $0.lowercased() == column.lowercased() }
                 ?? names.first { $0.lowercased().replacingSpaces == column.lowercased().replacingSpaces }
             throw SchemaError.missingColumn(
                 at: SourceLocation(file: file, line: 1), column: column, role: role, suggestion: suggestion)

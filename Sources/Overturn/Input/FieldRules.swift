@@ -11,31 +11,48 @@ public struct ValueProblem: Error, Sendable, Equatable {
 /// The rules that turn one field into a typed value, shared by `overturn validate` (which lists
 /// every problem) and feature extraction (which rejects the row at the first one).
 public enum FieldRules {
-    /// A number, or `nil` when blank; checks `integer`, `minimum` and `maximum`.
-    public static func number(_ field: CSVField, _ spec: FeatureSpec) throws(ValueProblem) -> Double? {
+    /// What a numeric field holds, checked against a feature's limits (no message: the hot path).
+    public enum NumberCheck: Equatable, Sendable {
+        case value(Double), missing, notWhole, belowMinimum, aboveMaximum, nonFinite, invalid
+    }
+
+    /// Checks a numeric field against `integer`, `minimum` and `maximum` (±∞ for no limit).
+    @inline(__always)
+    public static func checkNumber(_ field: CSVField, integer: Bool, minimum: Double, maximum: Double) -> NumberCheck {
         switch NumberParser.parse(field) {
-        case .missing:
-            return nil
+        case .missing: return .missing
         case .value(let v):
-            if spec.integer && v != v.rounded(.towardZero) {
-                throw ValueProblem("\(spec.column): \(excerpt(field)) is not a whole number")
-            }
-            if let lo = spec.minimum, v < lo {
-                throw ValueProblem("\(spec.column): \(excerpt(field)) is below the minimum \(format(lo))")
-            }
-            if let hi = spec.maximum, v > hi {
-                throw ValueProblem("\(spec.column): \(excerpt(field)) is above the maximum \(format(hi))")
-            }
-            return v
-        case .nonFinite:
-            throw ValueProblem("\(spec.column): \(excerpt(field)) is not a finite number")
-        case .invalid:
-            throw ValueProblem("\(spec.column): \(excerpt(field)) is not a number\(spec.integer ? " (expected a whole number)" : "")")
+            if integer && v != v.rounded(.towardZero) { return .notWhole }
+            if v < minimum { return .belowMinimum }
+            if v > maximum { return .aboveMaximum }
+            return .value(v)
+        case .nonFinite: return .nonFinite
+        case .invalid: return .invalid
         }
     }
 
-    /// A flag as 1 or 0, or `nil` when blank. Accepts 1/0, true/false, yes/no, y/n, t/f in any case.
-    public static func flag(_ field: CSVField, _ spec: FeatureSpec) throws(ValueProblem) -> Double? {
+    /// A number, or `nil` when blank; checks `integer`, `minimum` and `maximum`.
+    public static func number(_ field: CSVField, _ spec: FeatureSpec) throws(ValueProblem) -> Double? {
+        switch checkNumber(
+            field, integer: spec.integer, minimum: spec.minimum ?? -.infinity, maximum: spec.maximum ?? .infinity)
+        {
+        case .missing: return nil
+        case .value(let v): return v
+        case .notWhole: throw ValueProblem("\(spec.column): \(excerpt(field)) is not a whole number")
+        case .belowMinimum:
+            throw ValueProblem("\(spec.column): \(excerpt(field)) is below the minimum \(format(spec.minimum!))")
+        case .aboveMaximum:
+            throw ValueProblem("\(spec.column): \(excerpt(field)) is above the maximum \(format(spec.maximum!))")
+        case .nonFinite: throw ValueProblem("\(spec.column): \(excerpt(field)) is not a finite number")
+        case .invalid:
+            throw ValueProblem(
+                "\(spec.column): \(excerpt(field)) is not a number\(spec.integer ? " (expected a whole number)" : "")")
+        }
+    }
+
+    /// A flag as 1 or 0, `nil` when blank, -1 when it is not a flag (no message: the hot path).
+    @inline(__always)
+    public static func checkFlag(_ field: CSVField) -> Double? {
         let f = field.trimmed
         if f.count == 0 { return nil }
         if f.count <= 5 {
@@ -47,15 +64,28 @@ public enum FieldRules {
             default: break
             }
         }
-        throw ValueProblem("\(spec.column): \(excerpt(field)) is not a flag (expected 1 or 0, yes or no, true or false)")
+        return -1
+    }
+
+    /// A flag as 1 or 0, or `nil` when blank. Accepts 1/0, true/false, yes/no, y/n, t/f in any case.
+    public static func flag(_ field: CSVField, _ spec: FeatureSpec) throws(ValueProblem) -> Double? {
+        let value = checkFlag(field)
+        if value == -1 {
+            throw ValueProblem(
+                "\(spec.column): \(excerpt(field)) is not a flag (expected 1 or 0, yes or no, true or false)")
+        }
+        return value
     }
 
     /// The label as 1 (positive) or 0 (negative), or `nil` when blank.
     public static func label(_ field: CSVField, _ spec: LabelSpec) throws(ValueProblem) -> Float? {
-        let f = field.trimmed
-        if f.count == 0 { return nil }
-        if spec.positive.contains(where: { f.equalsIgnoringASCIICase($0) }) { return 1 }
-        if spec.negative.isEmpty || spec.negative.contains(where: { f.equalsIgnoringASCIICase($0) }) { return 0 }
+        try label(field, LabelMatcher(spec), spec)
+    }
+
+    /// The label with values already prepared by `LabelMatcher` (the per-row path).
+    static func label(_ field: CSVField, _ matcher: LabelMatcher, _ spec: LabelSpec) throws(ValueProblem) -> Float? {
+        let value = matcher.match(field)
+        if value != -1 { return value }
         throw ValueProblem(
             "\(spec.column): \(excerpt(field)) is neither a positive value (\(spec.positive.joined(separator: ", ")))"
                 + " nor a negative one (\(spec.negative.joined(separator: ", ")))")
@@ -67,27 +97,37 @@ public enum FieldRules {
         _ field: CSVField, _ spec: FeatureSpec, scratch: UnsafeMutablePointer<UInt8>,
         _ body: (UnsafeBufferPointer<UInt8>) -> Void
     ) throws(ValueProblem) {
-        let separator = spec.separator.utf8.first!
-        let multiByte = spec.separator.utf8.count > 1
-        if multiByte {
+        if spec.separator.utf8.count > 1 {
             try codesSplitOnString(field, spec, scratch: scratch, body)
             return
         }
+        if let bad = forEachCode(
+            field, separator: spec.separator.utf8.first!, hierarchy: spec.hierarchy, scratch: scratch, body)
+        {
+            throw ValueProblem("\(spec.column): \(excerpt(bad)) is not \(spec.hierarchy.expectedForm)")
+        }
+    }
+
+    /// The hot path of `codes` for a one-byte separator: returns the first invalid token, or `nil`.
+    @inline(__always)
+    static func forEachCode(
+        _ field: CSVField, separator: UInt8, hierarchy: CodeHierarchy, scratch: UnsafeMutablePointer<UInt8>,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    ) -> UnsafeBufferPointer<UInt8>? {
         var tokenStart = 0
         var i = 0
         let n = field.count
         while i <= n {
             if i == n || field.start[i] == separator {
                 let token = UnsafeBufferPointer(start: field.start + tokenStart, count: i - tokenStart)
-                let length = spec.hierarchy.normalize(token, into: scratch)
-                if length < 0 {
-                    throw ValueProblem("\(spec.column): \(excerpt(token)) is not \(spec.hierarchy.expectedForm)")
-                }
+                let length = hierarchy.normalize(token, into: scratch)
+                if length < 0 { return token }
                 if length > 0 { body(UnsafeBufferPointer(start: scratch, count: length)) }
                 tokenStart = i + 1
             }
             i += 1
         }
+        return nil
     }
 
     static func codesSplitOnString(
@@ -118,5 +158,30 @@ public enum FieldRules {
 
     static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
+
+/// A label column's values as lower-case bytes, matched without making strings.
+struct LabelMatcher: Sendable {
+    let positive: [[UInt8]]
+    let negative: [[UInt8]]
+
+    init(_ spec: LabelSpec) {
+        positive = spec.positive.map { Array(trimmedName($0).lowercased().utf8) }
+        negative = spec.negative.map { Array(trimmedName($0).lowercased().utf8) }
+    }
+
+    /// 1 positive, 0 negative, `nil` blank, -1 neither.
+    func match(_ field: CSVField) -> Float? {
+        let f = field.trimmed
+        if f.count == 0 { return nil }
+        func equal(_ value: [UInt8]) -> Bool {
+            guard value.count == f.count else { return false }
+            for i in 0..<value.count where asciiLower(f.start[i]) != value[i] { return false }
+            return true
+        }
+        if positive.contains(where: equal) { return 1 }
+        if negative.isEmpty || negative.contains(where: equal) { return 0 }
+        return -1
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a numeric field holds.
@@ -42,9 +42,9 @@ public enum NumberParser {
             i = 1
         }
         var mantissa: UInt64 = 0
-        var digits = 0           // significant digits kept in mantissa
-        var dropped = false      // a non-zero digit did not fit into mantissa
-        var exponent = 0         // power of ten applied to mantissa
+        var digits = 0  // significant digits kept in mantissa
+        var dropped = false  // a non-zero digit did not fit into mantissa
+        var exponent = 0  // power of ten applied to mantissa
         var sawDigit = false
         while i < n, bytes[i] &- 0x30 < 10 {
             sawDigit = true

@@ -65,7 +65,9 @@ extension FeatureSpec: Codable {
             if c.contains(key), !kinds.contains(kind) {
                 throw DecodingError.dataCorruptedError(
                     forKey: key, in: c,
-                    debugDescription: "\"\(key.rawValue)\" applies to kind \(kinds.map(\.rawValue).joined(separator: " or ")), not \(kind.rawValue)")
+                    debugDescription:
+                        "\"\(key.rawValue)\" applies to kind \(kinds.map(\.rawValue).joined(separator: " or ")), not \(kind.rawValue)"
+                )
             }
         }
         try onlyFor(.hierarchy, .codes)
@@ -199,7 +201,8 @@ extension Decoder {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(
                     codingPath: codingPath + [key],
-                    debugDescription: "unknown key \"\(key.stringValue)\"; expected one of: \(known.joined(separator: ", "))"))
+                    debugDescription:
+                        "unknown key \"\(key.stringValue)\"; expected one of: \(known.joined(separator: ", "))"))
         }
     }
 }

@@ -92,7 +92,8 @@ public struct FeatureSpec: Sendable, Equatable {
         FeatureSpec(column: column, kind: .codes, hierarchy: hierarchy, separator: separator)
     }
 
-    public static func count(_ column: String, maximum: Double? = nil, actionable: Actionability? = nil) -> FeatureSpec {
+    public static func count(_ column: String, maximum: Double? = nil, actionable: Actionability? = nil) -> FeatureSpec
+    {
         FeatureSpec(column: column, kind: .number, integer: true, minimum: 0, maximum: maximum, actionable: actionable)
     }
 

@@ -33,7 +33,8 @@ public enum SchemaError: Error, Sendable, Equatable {
         case .typeMismatch(let type, let context):
             self = .invalid(file: file, path: path(context.codingPath), message: "expected \(Self.describe(type))")
         case .valueNotFound(let type, let context):
-            self = .invalid(file: file, path: path(context.codingPath), message: "expected \(Self.describe(type)), found null")
+            self = .invalid(
+                file: file, path: path(context.codingPath), message: "expected \(Self.describe(type)), found null")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
                 let reason = context.underlyingError.map { "\($0)" } ?? context.debugDescription
@@ -41,7 +42,8 @@ public enum SchemaError: Error, Sendable, Equatable {
             } else {
                 var message = context.debugDescription
                 if let last = context.codingPath.last, message.hasPrefix("Cannot initialize") {
-                    message = "not a valid value for \"\(last.stringValue)\""
+                    message =
+                        "not a valid value for \"\(last.stringValue)\""
                         + Self.allowedValues(for: last.stringValue)
                 }
                 self = .invalid(file: file, path: path(context.codingPath), message: message)
@@ -65,7 +67,8 @@ public enum SchemaError: Error, Sendable, Equatable {
         switch key {
         case "kind": "; expected one of: " + FeatureKind.allCases.map(\.rawValue).joined(separator: ", ")
         case "hierarchy": "; expected one of: " + CodeHierarchy.allCases.map(\.rawValue).joined(separator: ", ")
-        case "direction": "; expected one of: " + Actionability.Direction.allCases.map(\.rawValue).joined(separator: ", ")
+        case "direction":
+            "; expected one of: " + Actionability.Direction.allCases.map(\.rawValue).joined(separator: ", ")
         default: ""
         }
     }
@@ -81,15 +84,18 @@ extension SchemaError: CustomStringConvertible {
         case .invalid(let file, let path, let message):
             return "\(file): \(path): \(message)"
         case .unknown(let name):
-            return "no schema \"\(name)\": name a built-in schema (\(Schema.builtIn.map(\.name).joined(separator: ", "))) or a JSON schema file"
+            return
+                "no schema \"\(name)\": name a built-in schema (\(Schema.builtIn.map(\.name).joined(separator: ", "))) or a JSON schema file"
         case .missingColumn(let at, let column, let role, let suggestion):
             var text = "\(at): the header has no column \"\(column)\" (the \(role))"
             if let suggestion { text += "; did you mean \"\(suggestion)\"?" }
             return text
         case .duplicateColumn(let at, let column):
-            return "\(at): the header names the column \"\(column)\" more than once; the schema cannot tell which to use"
+            return
+                "\(at): the header names the column \"\(column)\" more than once; the schema cannot tell which to use"
         case .noSchemaFits(let file):
-            return "\(file):1: no built-in schema fits this header (\(Schema.builtIn.map(\.name).joined(separator: ", "))); pass --schema with a JSON schema file that maps its columns"
+            return
+                "\(file):1: no built-in schema fits this header (\(Schema.builtIn.map(\.name).joined(separator: ", "))); pass --schema with a JSON schema file that maps its columns"
         }
     }
 }

@@ -44,6 +44,7 @@ public enum Validation {
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: maxCodeBytes + 16)
         defer { scratch.deallocate() }
 
+        let labels = schema.label.map(LabelMatcher.init)
         var rowHasProblem = false
         func record(_ problem: RowProblem) {
             report.problemCount += 1
@@ -67,9 +68,9 @@ public enum Validation {
             if let index = bound.idIndex, reader.field(index).isBlank {
                 problem(column: index + 1, "\(schema.id!): the id is blank")
             }
-            if let index = bound.labelIndex, let spec = schema.label {
+            if let index = bound.labelIndex, let spec = schema.label, let labels {
                 do {
-                    switch try FieldRules.label(reader.field(index), spec) {
+                    switch try FieldRules.label(reader.field(index), labels, spec) {
                     case 1: report.positiveLabels += 1
                     case 0: report.negativeLabels += 1
                     default:

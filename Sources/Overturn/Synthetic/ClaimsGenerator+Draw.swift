@@ -19,7 +19,8 @@ extension ClaimsGenerator {
         return (indices, WeightedChoice(indices.map { W.statePopulation[$0].1 }))
     }
     private static let otherCodeChoice = WeightedChoice(W.effects.otherCodeWeights)
-    private static let otherCodeEffect = Dictionary(zip(W.otherCodes, W.effects.otherCode), uniquingKeysWith: { a, _ in a })
+    private static let otherCodeEffect = Dictionary(
+        zip(W.otherCodes, W.effects.otherCode), uniquingKeysWith: { a, _ in a })
     private static let diagnosisChoice = WeightedChoice(W.effects.diagnosisWeights)
     private static let reasonChoices: [WeightedChoice] = [
         WeightedChoice([0.26, 0.30, 0.14, 0.10, 0.08, 0.05, 0.07]),  // IV ketamine
@@ -32,7 +33,8 @@ extension ClaimsGenerator {
         ("G43.709", 3), ("F42.2", 2),
     ]
     private static let esketamineDiagnoses: [(String, Double)] = [
-        ("F33.2", 35), ("F33.1", 20), ("F32.2", 15), ("F33.9", 10), ("F32.9", 8), ("F33.3", 4), ("F32.A", 3), ("F33.42", 5),
+        ("F33.2", 35), ("F33.1", 20), ("F32.2", 15), ("F33.9", 10), ("F32.9", 8), ("F33.3", 4), ("F32.A", 3),
+        ("F33.42", 5),
     ]
     private static let secondaryDiagnoses: [(String, Double)] = [
         ("R45.851", 14), ("F41.1", 20), ("F43.10", 8), ("Z91.19", 5), ("F17.210", 8), ("E11.9", 6), ("I10", 10),
@@ -123,7 +125,8 @@ extension ClaimsGenerator {
         case .ivKetamine:
             billed = (450 + (c.procedures.contains("96366") ? 250 : 0)) * exp(0.3 * r.normal())
         case .esketamine:
-            billed = (700 + (c.procedures.contains("G2083") ? 400 : 0) + (c.procedures.contains("S0013") ? 800 : 0))
+            billed =
+                (700 + (c.procedures.contains("G2083") ? 400 : 0) + (c.procedures.contains("S0013") ? 800 : 0))
                 * exp(0.25 * r.normal())
         case .other:
             billed = exp(log(320) + 1.1 * r.normal())
@@ -133,8 +136,10 @@ extension ClaimsGenerator {
         let days = r.chance(0.82) ? r.gamma(shape: 2, scale: 22) : 365 * r.uniform()
         c.daysToAppeal = min(max(Int(days), 0), 365)
         let reasonIsClinical = c.reason == .medicalNecessity || c.reason == .experimental
-        c.letter = r.chance(0.30 + (ketamine ? 0.25 : 0) + (reasonIsClinical ? 0.10 : 0) + (c.appealLevel >= 2 ? 0.10 : 0))
-        let citationMean = 0.4 + (c.reason == .experimental ? 1.6 : 0) + (scenario == .ivKetamine ? 0.8 : 0) + (c.letter ? 0.6 : 0)
+        c.letter = r.chance(
+            0.30 + (ketamine ? 0.25 : 0) + (reasonIsClinical ? 0.10 : 0) + (c.appealLevel >= 2 ? 0.10 : 0))
+        let citationMean =
+            0.4 + (c.reason == .experimental ? 1.6 : 0) + (scenario == .ivKetamine ? 0.8 : 0) + (c.letter ? 0.6 : 0)
         c.citations = min(r.poisson(citationMean), 10)
 
         // Modifiers.
@@ -166,8 +171,15 @@ extension ClaimsGenerator {
             if c.procedures.contains(where: { $0.hasPrefix("97") }) { modifier("GP", 0.27) }
         }
         let m = r.uniform()
-        if m < 0.05 { modifier("KX", 1) } else if m < 0.08 { modifier("GA", 1) }
-        else if m < 0.10 { modifier("GZ", 1) } else if m < 0.12 { modifier("GY", 1) }
+        if m < 0.05 {
+            modifier("KX", 1)
+        } else if m < 0.08 {
+            modifier("GA", 1)
+        } else if m < 0.10 {
+            modifier("GZ", 1)
+        } else if m < 0.12 {
+            modifier("GY", 1)
+        }
 
         // Ground truth.
         c.probability = 1 / (1 + exp(-logit(c, scenario: scenario, hasEMAndProcedure: hasEM && hasProcedure)))

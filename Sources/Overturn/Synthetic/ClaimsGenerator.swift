@@ -15,7 +15,8 @@ import Foundation
 /// print(summary.overturnRate)
 /// ```
 public struct ClaimsGenerator: Sendable {
-    public static let header = "claim_id,payer,plan_type,state,cpt_codes,modifiers,icd10_codes,denial_reason,"
+    public static let header =
+        "claim_id,payer,plan_type,state,cpt_codes,modifiers,icd10_codes,denial_reason,"
         + "appeal_level,prior_appeals,failed_medications,billed_amount,days_to_appeal,"
         + "has_medical_necessity_letter,peer_reviewed_citations,outcome"
 
@@ -38,7 +39,8 @@ public struct ClaimsGenerator: Sendable {
     /// Writes the header and `rows` claims to `out`, and each row's true overturn probability to
     /// `truth` (`claim_id,probability`) when given. `progress` gets the rows written so far.
     public func write(
-        rows: Int, to out: OutputFile, truth: OutputFile? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        rows: Int, to out: OutputFile, truth: OutputFile? = nil,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount,
         progress: (Int) -> Void = { _ in }
     ) throws -> Summary {
         try out.write(Self.header + "\n")

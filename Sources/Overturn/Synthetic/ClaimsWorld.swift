@@ -3,6 +3,8 @@
 // census populations); every effect attached to them is a random draw from `worldSeed` and says
 // nothing about any real payer. `Datasets/README.md` documents the ground truth in full.
 
+import Foundation
+
 enum ClaimsWorld {
     /// Fixes the world (effects, code popularity); `--seed` only draws the claims.
     static let worldSeed: UInt64 = 20_240_229
@@ -11,7 +13,8 @@ enum ClaimsWorld {
         case commercial, medicareAdvantage, medicaid, marketplace, selfFunded, vaCommunityCare
 
         var name: String {
-            ["commercial", "medicare_advantage", "medicaid", "marketplace", "self_funded", "va_community_care"][rawValue]
+            ["commercial", "medicare_advantage", "medicaid", "marketplace", "self_funded", "va_community_care"][
+                rawValue]
         }
         /// Days allowed to file an internal appeal.
         var window: Int { [180, 65, 60, 180, 180, 90][rawValue] }
@@ -22,8 +25,10 @@ enum ClaimsWorld {
         case medicalNecessity, experimental, notCovered, priorAuthMissing, codingError, timelyFiling, missingInformation
 
         var name: String {
-            ["medical_necessity", "experimental_investigational", "not_covered", "prior_auth_missing",
-             "coding_error", "timely_filing", "missing_information"][rawValue]
+            [
+                "medical_necessity", "experimental_investigational", "not_covered", "prior_auth_missing",
+                "coding_error", "timely_filing", "missing_information",
+            ][rawValue]
         }
         var effect: Double { [-0.60, -1.20, -1.80, 0.20, 1.40, 0.40, 0.80][rawValue] }
         /// Log-odds gained by a letter of medical necessity.
@@ -38,8 +43,8 @@ enum ClaimsWorld {
         let name: String
         let weight: Double
         let plans: [(Plan, Double)]
-        let states: [String]?   // nil: national
-        let window: Int?        // overrides the plan's appeal window
+        let states: [String]?  // nil: national
+        let window: Int?  // overrides the plan's appeal window
     }
 
     /// 2020 census population in millions, 50 states and DC.
@@ -57,20 +62,24 @@ enum ClaimsWorld {
 
     static let payers: [Payer] = {
         typealias P = Plan
-        func payer(_ name: String, _ weight: Double, _ plans: [(Plan, Double)], _ states: [String]? = nil, window: Int? = nil) -> Payer {
+        func payer(
+            _ name: String, _ weight: Double, _ plans: [(Plan, Double)], _ states: [String]? = nil, window: Int? = nil
+        ) -> Payer {
             Payer(name: name, weight: weight, plans: plans, states: states, window: window)
         }
         let c = P.commercial, ma = P.medicareAdvantage, md = P.medicaid, mk = P.marketplace
         let sf = P.selfFunded, va = P.vaCommunityCare
         return [
             payer("UnitedHealthcare", 12, [(c, 4), (sf, 3), (ma, 3), (md, 1), (mk, 1)]),
-            payer("Elevance Health (Anthem BCBS)", 9, [(c, 4), (sf, 2), (mk, 1), (ma, 1), (md, 2)],
-                  ["CA", "CO", "CT", "GA", "IN", "KY", "ME", "MO", "NV", "NH", "NY", "OH", "VA", "WI"]),
+            payer(
+                "Elevance Health (Anthem BCBS)", 9, [(c, 4), (sf, 2), (mk, 1), (ma, 1), (md, 2)],
+                ["CA", "CO", "CT", "GA", "IN", "KY", "ME", "MO", "NV", "NH", "NY", "OH", "VA", "WI"]),
             payer("Aetna", 8, [(c, 3), (sf, 3), (ma, 3), (md, 1)]),
             payer("Cigna Healthcare", 6, [(c, 3), (sf, 4), (mk, 1)]),
             payer("Humana", 6, [(ma, 6), (md, 1)]),
-            payer("Kaiser Permanente", 5, [(c, 4), (ma, 2), (mk, 1), (md, 1)],
-                  ["CA", "CO", "GA", "HI", "MD", "VA", "DC", "OR", "WA"]),
+            payer(
+                "Kaiser Permanente", 5, [(c, 4), (ma, 2), (mk, 1), (md, 1)],
+                ["CA", "CO", "GA", "HI", "MD", "VA", "DC", "OR", "WA"]),
             payer("Blue Shield of California", 2.5, [(c, 3), (mk, 1), (ma, 1)], ["CA"]),
             payer("Blue Cross and Blue Shield of Texas", 3, [(c, 3), (sf, 2), (mk, 1), (ma, 1)], ["TX"]),
             payer("Blue Cross and Blue Shield of Illinois", 2.5, [(c, 3), (sf, 2), (mk, 1), (ma, 1)], ["IL"]),
@@ -86,7 +95,9 @@ enum ClaimsWorld {
             payer("Wellmark Blue Cross and Blue Shield", 0.8, [(c, 3), (sf, 1)], ["IA", "SD"]),
             payer("Blue Cross Blue Shield of Massachusetts", 1.2, [(c, 3), (sf, 1), (ma, 1)], ["MA"]),
             payer("Excellus BlueCross BlueShield", 0.8, [(c, 3), (ma, 1)], ["NY"]),
-            payer("Point32Health (Harvard Pilgrim and Tufts)", 1, [(c, 3), (ma, 1), (md, 1)], ["MA", "NH", "ME", "CT", "RI"]),
+            payer(
+                "Point32Health (Harvard Pilgrim and Tufts)", 1, [(c, 3), (ma, 1), (md, 1)],
+                ["MA", "NH", "ME", "CT", "RI"]),
             payer("EmblemHealth", 0.8, [(c, 2), (ma, 1), (md, 1)], ["NY"]),
             payer("Oscar Health", 1.5, [(mk, 4), (c, 1)]),
             payer("Ambetter (Centene)", 2.5, [(mk, 1)]),
@@ -111,8 +122,10 @@ enum ClaimsWorld {
     // MARK: - Codes
 
     /// CPT/HCPCS codes of ketamine and esketamine care; they have explicit rules, no random effect.
-    static let scenarioCodes = ["96365", "96366", "96374", "96375", "99213", "99214", "99215", "90837",
-                                "90833", "96127", "J3490", "J2405", "G2082", "G2083", "S0013"]
+    static let scenarioCodes = [
+        "96365", "96366", "96374", "96375", "99213", "99214", "99215", "90837",
+        "90833", "96127", "J3490", "J2405", "G2082", "G2083", "S0013",
+    ]
 
     /// Common CPT/HCPCS codes of other care, drawn with a Zipf-like popularity.
     static let otherCodes: [String] = """
@@ -139,32 +152,38 @@ enum ClaimsWorld {
         0591T 0592T 3074F 3078F
         """.split(whereSeparator: \.isWhitespace).map(String.init)
 
-    static let depressionCodes = ["F32.0", "F32.1", "F32.2", "F32.3", "F32.4", "F32.5", "F32.9", "F32.A",
-                                  "F33.0", "F33.1", "F33.2", "F33.3", "F33.40", "F33.41", "F33.42", "F33.8", "F33.9"]
+    static let depressionCodes = [
+        "F32.0", "F32.1", "F32.2", "F32.3", "F32.4", "F32.5", "F32.9", "F32.A",
+        "F33.0", "F33.1", "F33.2", "F33.3", "F33.40", "F33.41", "F33.42", "F33.8", "F33.9",
+    ]
     static let painCodes = ["G89.4", "M79.7", "G90.50", "G90.511", "G90.512", "G90.519", "G90.521", "G90.529"]
-    static let comorbidityCodes = ["E11.9", "E11.65", "E11.40", "E11.42", "E11.22", "I10", "E78.5", "I25.10",
-                                   "I50.9", "N18.30", "J44.9"]
+    static let comorbidityCodes = [
+        "E11.9", "E11.65", "E11.40", "E11.42", "E11.22", "I10", "E78.5", "I25.10",
+        "I50.9", "N18.30", "J44.9",
+    ]
 
     /// ICD-10-CM codes of other care, drawn with a Zipf-like popularity.
-    static let otherDiagnoses: [String] = depressionCodes + painCodes + comorbidityCodes + """
-        F34.1 F31.30 F31.31 F31.32 F31.4 F31.5 F31.81 F31.9 F41.0 F41.1 F41.9 F42.2 F43.10 F43.11 F43.12
-        F43.20 F43.23 F10.20 F11.20 F12.20 F17.210 F60.3 F90.0 F20.9 F25.0 R45.851 R45.88 R51.9 R52 R53.83
-        R10.9 R07.9 R06.02 R42 G89.29 G89.28 G43.009 G43.109 G43.709 G43.719 G43.909 G44.209 G44.009 G35
-        G40.909 G47.00 G47.33 G62.9 M54.50 M54.16 M54.2 M54.12 M51.16 M25.561 M25.511 M17.11 M17.12 M19.90
-        M06.9 M81.0 E78.00 E66.9 E66.01 E03.9 E55.9 I48.91 I63.9 J45.909 J18.9 J06.9 K21.9 K58.9 K50.90
-        N39.0 N40.0 Z00.00 Z00.01 Z79.899 Z79.4 Z79.01 Z91.19 Z91.51 Z86.59 Z63.0 Z56.0 Z68.41 Z87.891 Z23
-        Z12.11 Z13.31 T14.91XA S06.0X0A S83.511A C50.911 C61 C34.90 D64.9 D50.9 O99.345 H40.9 H91.90 L40.0
-        """.split(whereSeparator: \.isWhitespace).map(String.init)
+    static let otherDiagnoses: [String] =
+        depressionCodes + painCodes + comorbidityCodes
+            + """
+            F34.1 F31.30 F31.31 F31.32 F31.4 F31.5 F31.81 F31.9 F41.0 F41.1 F41.9 F42.2 F43.10 F43.11 F43.12
+            F43.20 F43.23 F10.20 F11.20 F12.20 F17.210 F60.3 F90.0 F20.9 F25.0 R45.851 R45.88 R51.9 R52 R53.83
+            R10.9 R07.9 R06.02 R42 G89.29 G89.28 G43.009 G43.109 G43.709 G43.719 G43.909 G44.209 G44.009 G35
+            G40.909 G47.00 G47.33 G62.9 M54.50 M54.16 M54.2 M54.12 M51.16 M25.561 M25.511 M17.11 M17.12 M19.90
+            M06.9 M81.0 E78.00 E66.9 E66.01 E03.9 E55.9 I48.91 I63.9 J45.909 J18.9 J06.9 K21.9 K58.9 K50.90
+            N39.0 N40.0 Z00.00 Z00.01 Z79.899 Z79.4 Z79.01 Z91.19 Z91.51 Z86.59 Z63.0 Z56.0 Z68.41 Z87.891 Z23
+            Z12.11 Z13.31 T14.91XA S06.0X0A S83.511A C50.911 C61 C34.90 D64.9 D50.9 O99.345 H40.9 H91.90 L40.0
+            """.split(whereSeparator: \.isWhitespace).map(String.init)
 
     // MARK: - Drawn effects
 
     /// Effects drawn once from `worldSeed`: they never change between files.
     struct Effects {
-        let payer: [Double]            // N(0, 0.35²)
-        let state: [Double]            // N(0, 0.20²)
-        let otherCode: [Double]        // a fixed 20% of the other codes: N(0, 0.30²); the rest 0
-        let otherCodeWeights: [Double] // Zipf-like popularity, exponent 1.05, in a random order
-        let diagnosisWeights: [Double] // Zipf-like popularity, exponent 0.9, in a random order
+        let payer: [Double]  // N(0, 0.35²)
+        let state: [Double]  // N(0, 0.20²)
+        let otherCode: [Double]  // a fixed 20% of the other codes: N(0, 0.30²); the rest 0
+        let otherCodeWeights: [Double]  // Zipf-like popularity, exponent 1.05, in a random order
+        let diagnosisWeights: [Double]  // Zipf-like popularity, exponent 0.9, in a random order
     }
 
     static let effects: Effects = {
@@ -186,5 +205,3 @@ enum ClaimsWorld {
             otherCodeWeights: zipf(otherCodes.count, 1.05), diagnosisWeights: zipf(otherDiagnoses.count, 0.9))
     }()
 }
-
-import Foundation

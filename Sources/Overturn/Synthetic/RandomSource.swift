@@ -102,7 +102,9 @@ struct WeightedChoice {
     init(_ weights: [Double]) {
         let total = weights.reduce(0, +)
         var running = 0.0
-        cumulative = weights.map { running += $0 / total; return running }
+        cumulative = weights.map {
+            running += $0 / total; return running
+        }
     }
 
     func draw(_ random: inout RandomSource) -> Int {

@@ -38,7 +38,8 @@ struct Generate: ParsableCommand {
         let out = try OutputFile(path: output)
         let truthFile = try truth.map { try OutputFile(path: $0) }
         let start = Date()
-        let summary = try ClaimsGenerator(seed: seed).write(rows: rows, to: out, truth: truthFile, threads: threads) { done in
+        let summary = try ClaimsGenerator(seed: seed).write(rows: rows, to: out, truth: truthFile, threads: threads) {
+            done in
             Terminal.progress("generating: \(grouped(done)) of \(grouped(rows)) rows")
         }
         try out.commit()
@@ -47,6 +48,8 @@ struct Generate: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         Terminal.say(
             "wrote \(out.path): \(grouped(rows)) synthetic claims, seed \(seed), overturn rate "
-                + String(format: "%.3f (mean true probability %.3f) in %.1f s", summary.overturnRate, summary.meanTrueProbability, seconds))
+                + String(
+                    format: "%.3f (mean true probability %.3f) in %.1f s", summary.overturnRate,
+                    summary.meanTrueProbability, seconds))
     }
 }

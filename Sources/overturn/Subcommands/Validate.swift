@@ -17,7 +17,10 @@ struct Validate: ParsableCommand {
     @Argument(help: "The CSV file, or - for standard input.")
     var input: String
 
-    @Option(help: "A built-in schema (claims, ca-imr) or a JSON schema file; by default the built-in one that fits the header.")
+    @Option(
+        help:
+            "A built-in schema (claims, ca-imr) or a JSON schema file; by default the built-in one that fits the header."
+    )
     var schema: String?
 
     @Flag(help: "Treat a missing or blank label as a problem (for files meant for training).")
@@ -29,7 +32,8 @@ struct Validate: ParsableCommand {
     func run() throws {
         let reader = try CSVReader(path: input)
         let schema = try resolveSchema(self.schema, header: reader.header, file: reader.file)
-        let report = try Validation.run(reader, schema: schema, requireLabel: requireLabel, maxProblems: maxProblems) { reader in
+        let report = try Validation.run(reader, schema: schema, requireLabel: requireLabel, maxProblems: maxProblems) {
+            reader in
             if let size = reader.fileSize, size > 0 {
                 Terminal.progress("validating: \(Int(100 * Double(reader.bytesConsumed) / Double(size)))%")
             }
@@ -40,11 +44,13 @@ struct Validate: ParsableCommand {
             print("… and \(grouped(report.problemCount - report.problems.count)) more problems (--max-problems)")
         }
         var summary = "\(reader.file): \(grouped(report.rows)) rows read with schema \(schema.name)"
-        summary += report.isClean
+        summary +=
+            report.isClean
             ? ", no problems"
             : "; \(grouped(report.rowsWithProblems)) rows with problems (\(grouped(report.problemCount)) problems)"
         if report.hasLabel {
-            summary += "; labels: \(grouped(report.positiveLabels)) positive, \(grouped(report.negativeLabels)) negative"
+            summary +=
+                "; labels: \(grouped(report.positiveLabels)) positive, \(grouped(report.negativeLabels)) negative"
             if report.blankLabels > 0 { summary += ", \(grouped(report.blankLabels)) blank" }
         } else if schema.label != nil {
             summary += "; no label column (fine for scoring, not for training)"

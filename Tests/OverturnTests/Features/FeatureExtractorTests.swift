@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Overturn
 
 /// A small schema with every kind of feature and both code hierarchies.
@@ -25,7 +26,8 @@ private let scoring = """
     """
 
 private func fitted() throws -> FeatureExtractor {
-    try FeatureExtractor.fit(try CSVReader(text: training, name: "train.csv"), schema: schema, options: FeatureOptions(minCount: 2))
+    try FeatureExtractor.fit(
+        try CSVReader(text: training, name: "train.csv"), schema: schema, options: FeatureOptions(minCount: 2))
 }
 
 /// A row's entries as (column, value) pairs, NaN spelt as such so rows compare.
@@ -37,16 +39,20 @@ private func entries(_ m: FeatureMatrix, _ i: Int) -> [String] {
 @Suite struct FeatureExtractorTests {
     @Test func vocabularyAndColumnNames() throws {
         let x = try fitted()
-        #expect(x.columnNames == [
-            "payer=Aetna", "payer=Cigna", "payer=(other)", "payer=(missing)",
-            "dx chapter=F01-F99", "dx chapter=(other)", "dx category=F33", "dx category=(other)", "dx=F33.2", "dx=(other)",
-            "dx=(missing)",
-            "cpt section=Evaluation and Management", "cpt section=Medicine", "cpt section=(other)",
-            "cpt range=963xx", "cpt range=992xx", "cpt range=(other)", "cpt=96365", "cpt=99214", "cpt=(other)", "cpt=(missing)",
-            "meds", "meds=(missing)", "letter", "letter=(missing)",
-        ])
+        #expect(
+            x.columnNames == [
+                "payer=Aetna", "payer=Cigna", "payer=(other)", "payer=(missing)",
+                "dx chapter=F01-F99", "dx chapter=(other)", "dx category=F33", "dx category=(other)", "dx=F33.2",
+                "dx=(other)",
+                "dx=(missing)",
+                "cpt section=Evaluation and Management", "cpt section=Medicine", "cpt section=(other)",
+                "cpt range=963xx", "cpt range=992xx", "cpt range=(other)", "cpt=96365", "cpt=99214", "cpt=(other)",
+                "cpt=(missing)",
+                "meds", "meds=(missing)", "letter", "letter=(missing)",
+            ])
         #expect(x.width == 25)
-        #expect(x.columnFeature[0] == 0 && x.columnFeature[10] == 1 && x.columnFeature[11] == 2 && x.columnFeature[24] == 4)
+        #expect(
+            x.columnFeature[0] == 0 && x.columnFeature[10] == 1 && x.columnFeature[11] == 2 && x.columnFeature[24] == 4)
     }
 
     @Test func handCheckedVectors() throws {
@@ -57,7 +63,10 @@ private func entries(_ m: FeatureMatrix, _ i: Int) -> [String] {
         let m = batch.matrix
         #expect(m.rowCount == 3)
         // Known values at every level; J3490 is unseen at every level of its hierarchy.
-        #expect(entries(m, 0) == ["0:1", "4:1", "6:1", "8:1", "12:1", "13:1", "14:1", "16:1", "17:1", "19:1", "21:3", "23:1"])
+        #expect(
+            entries(m, 0) == [
+                "0:1", "4:1", "6:1", "8:1", "12:1", "13:1", "14:1", "16:1", "17:1", "19:1", "21:3", "23:1",
+            ])
         // Unseen payer, codes unseen below the chapter, an empty code list, missing number and flag.
         #expect(entries(m, 1) == ["2:1", "4:1", "5:1", "7:1", "9:1", "20:1", "21:nan", "22:1", "23:nan", "24:1"])
         // Blank category, a repeated code counted once, zeros not stored.
@@ -110,23 +119,28 @@ private func entries(_ m: FeatureMatrix, _ i: Int) -> [String] {
             f,Aetna,F33.2,96365,1,1,0
             """
         var problems: [RowProblem] = []
-        let batch = try fitted().transform(try CSVReader(text: text, name: "t.csv"), requireLabel: true) { problems.append($0) }
+        let batch = try fitted().transform(try CSVReader(text: text, name: "t.csv"), requireLabel: true) {
+            problems.append($0)
+        }
         #expect(batch.ids == ["f"])
         #expect(batch.labels == [0])
         #expect(batch.matrix.rowCount == 1)
-        #expect(problems.map(\.description) == [
-            "t.csv:2:5: meds: \"-2\" is below the minimum 0",
-            "t.csv:3:7: y: the label is blank",
-            "t.csv:4:8: too many fields: found 8, expected 7 as in the header",
-            "t.csv:5:3: dx: \"F3\" is not \(CodeHierarchy.icd10.expectedForm)",
-            "t.csv:6:6: letter: \"maybe\" is not a flag (expected 1 or 0, yes or no, true or false)",
-        ])
+        #expect(
+            problems.map(\.description) == [
+                "t.csv:2:5: meds: \"-2\" is below the minimum 0",
+                "t.csv:3:7: y: the label is blank",
+                "t.csv:4:8: too many fields: found 8, expected 7 as in the header",
+                "t.csv:5:3: dx: \"F3\" is not \(CodeHierarchy.icd10.expectedForm)",
+                "t.csv:6:6: letter: \"maybe\" is not a flag (expected 1 or 0, yes or no, true or false)",
+            ])
     }
 
     @Test func fittingSkipsBadRows() throws {
         let text = training + "f,Zeta,F33.2,96365,-1,1,1\ng,Zeta,F33.2,96365,1,1,1\n"
         var problems: [RowProblem] = []
-        let x = try FeatureExtractor.fit(try CSVReader(text: text, name: "t.csv"), schema: schema, options: FeatureOptions(minCount: 2)) {
+        let x = try FeatureExtractor.fit(
+            try CSVReader(text: text, name: "t.csv"), schema: schema, options: FeatureOptions(minCount: 2)
+        ) {
             problems.append($0)
         }
         // Zeta is in two rows, but one of them is rejected, so it stays below minCount.
@@ -155,11 +169,59 @@ private func entries(_ m: FeatureMatrix, _ i: Int) -> [String] {
         let batch = try x.transform(try CSVReader(path: path), requireLabel: true) { problems.append($0) }
         #expect(problems.isEmpty)
         #expect(batch.matrix.rowCount == 5000)
-        for name in ["payer=Aetna", "icd10_codes chapter=F01-F99", "icd10_codes category=F33", "icd10_codes=F33.2",
-                     "cpt_codes section=Medicine", "cpt_codes range=963xx", "cpt_codes=96365", "modifiers=JZ",
-                     "has_medical_necessity_letter", "billed_amount=(missing)"] {
+        for name in [
+            "payer=Aetna", "icd10_codes chapter=F01-F99", "icd10_codes category=F33", "icd10_codes=F33.2",
+            "cpt_codes section=Medicine", "cpt_codes range=963xx", "cpt_codes=96365", "modifiers=JZ",
+            "has_medical_necessity_letter", "billed_amount=(missing)",
+        ] {
             #expect(x.columnNames.contains(name), "\(name)")
         }
         #expect(Set(batch.labels) == [0, 1])
+    }
+
+    @Test func fitTransformEqualsFitThenTransform() throws {
+        // The fixture's rows, the scoring rows (rare codes that share an (other) column), bad rows.
+        let text =
+            training
+            + "s2,Kaiser,F41.1;G89.4,,,,0\ns3,,F33.9,99214;99214,0,no,1\nbad,Aetna,F3,96365,1,1,1\nb2,Aetna,F33.2,96365,-1,1,0\n"
+        for (minCount, requireLabel) in [(2, false), (1, true), (3, true)] {
+            let options = FeatureOptions(minCount: minCount)
+            var problemsA: [RowProblem] = []
+            var problemsB: [RowProblem] = []
+            let fitted = try FeatureExtractor.fit(
+                try CSVReader(text: text, name: "t.csv"), schema: schema, options: options, requireLabel: requireLabel)
+            let a = try fitted.transform(try CSVReader(text: text, name: "t.csv"), requireLabel: requireLabel) {
+                problemsA.append($0)
+            }
+            let (extractor, b) = try FeatureExtractor.fitTransform(
+                try CSVReader(text: text, name: "t.csv"), schema: schema, options: options, requireLabel: requireLabel
+            ) { problemsB.append($0) }
+            #expect(extractor == fitted)
+            #expect(b.ids == a.ids && b.lines == a.lines)
+            #expect(b.labels.map(\.bitPattern) == a.labels.map(\.bitPattern))
+            #expect(b.matrix.rowOffsets == a.matrix.rowOffsets)
+            #expect(b.matrix.columns == a.matrix.columns)
+            #expect(b.matrix.values.map(\.bitPattern) == a.matrix.values.map(\.bitPattern))
+            #expect(problemsB == problemsA)
+            #expect(problemsA.count == 2)
+        }
+    }
+
+    @Test func fitTransformEqualsFitThenTransformOnGeneratedClaims() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("c.csv")
+        let out = try OutputFile(path: path)
+        _ = try ClaimsGenerator(seed: 9).write(rows: 20_000, to: out)
+        try out.commit()
+        let options = FeatureOptions(minCount: 20)
+        let fitted = try FeatureExtractor.fit(try CSVReader(path: path), schema: .claims, options: options)
+        let a = try fitted.transform(try CSVReader(path: path))
+        let (extractor, b) = try FeatureExtractor.fitTransform(
+            try CSVReader(path: path), schema: .claims, options: options)
+        #expect(extractor == fitted)
+        #expect(b.matrix.rowOffsets == a.matrix.rowOffsets)
+        #expect(b.matrix.columns == a.matrix.columns)
+        #expect(b.matrix.values.map(\.bitPattern) == a.matrix.values.map(\.bitPattern))
+        #expect(b.ids == a.ids)
     }
 }

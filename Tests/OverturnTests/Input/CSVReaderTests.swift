@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Overturn
 
 /// Reads every row of a reader as strings, with the line each starts on.
@@ -38,9 +39,10 @@ private func readError(bytes: [UInt8]) -> CSVError? {
     @Test func quotedFieldsHoldCommasQuotesAndNewlines() throws {
         let text = "id,note,n\n1,\"a, b\",2\n2,\"say \"\"hi\"\"\",3\n3,\"two\nlines\",4\n4,\"\",5\n"
         let all = try rows(try CSVReader(text: text))
-        #expect(all.map(\.fields) == [
-            ["1", "a, b", "2"], ["2", "say \"hi\"", "3"], ["3", "two\nlines", "4"], ["4", "", "5"],
-        ])
+        #expect(
+            all.map(\.fields) == [
+                ["1", "a, b", "2"], ["2", "say \"hi\"", "3"], ["3", "two\nlines", "4"], ["4", "", "5"],
+            ])
         // The row after a quoted newline starts one line later.
         #expect(all.map(\.line) == [2, 3, 4, 6])
     }
@@ -96,16 +98,24 @@ private func readError(bytes: [UInt8]) -> CSVError? {
     }
 
     @Test func textAfterClosingQuote() {
-        #expect(readError("a,b\n\"x\"y,2\n") == .unexpectedCharacterAfterQuote(at: SourceLocation(file: "t.csv", line: 2, column: 1)))
+        #expect(
+            readError("a,b\n\"x\"y,2\n")
+                == .unexpectedCharacterAfterQuote(at: SourceLocation(file: "t.csv", line: 2, column: 1)))
     }
 
     @Test func wrongFieldCountIsRecoverable() throws {
         let reader = try CSVReader(text: "a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n", name: "t.csv")
         #expect(try reader.next())
-        #expect(throws: CSVError.wrongFieldCount(at: SourceLocation(file: "t.csv", line: 3, column: 3), expected: 3, found: 2)) {
+        #expect(
+            throws: CSVError.wrongFieldCount(
+                at: SourceLocation(file: "t.csv", line: 3, column: 3), expected: 3, found: 2)
+        ) {
             try reader.next()
         }
-        #expect(throws: CSVError.wrongFieldCount(at: SourceLocation(file: "t.csv", line: 4, column: 4), expected: 3, found: 4)) {
+        #expect(
+            throws: CSVError.wrongFieldCount(
+                at: SourceLocation(file: "t.csv", line: 4, column: 4), expected: 3, found: 4)
+        ) {
             try reader.next()
         }
         #expect(try reader.next())
@@ -118,7 +128,9 @@ private func readError(bytes: [UInt8]) -> CSVError? {
         let bytes = Array("a,b\n1,ok\n2,".utf8) + [0xC3, 0x28] + Array("\n3,é\n".utf8)
         let reader = try CSVReader(bytes: bytes, name: "t.csv")
         #expect(try reader.next())
-        #expect(throws: CSVError.invalidUTF8(at: SourceLocation(file: "t.csv", line: 3, column: 2))) { try reader.next() }
+        #expect(throws: CSVError.invalidUTF8(at: SourceLocation(file: "t.csv", line: 3, column: 2))) {
+            try reader.next()
+        }
         #expect(try reader.next())
         #expect(reader.fields == ["3", "é"])
     }
@@ -148,7 +160,9 @@ private func readError(bytes: [UInt8]) -> CSVError? {
         let path = try folder.write("big.csv", "a,b\n1,2\n3," + String(repeating: "x", count: 1000) + "\n")
         let reader = try CSVReader(path: path, chunkSize: 16, maxRecordBytes: 256)
         #expect(try reader.next())
-        #expect(throws: CSVError.recordTooLarge(at: SourceLocation(file: path, line: 3), limit: 256)) { try reader.next() }
+        #expect(throws: CSVError.recordTooLarge(at: SourceLocation(file: path, line: 3), limit: 256)) {
+            try reader.next()
+        }
     }
 
     @Test func readsALargeFileInSmallChunks() throws {

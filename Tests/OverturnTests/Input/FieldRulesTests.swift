@@ -1,10 +1,13 @@
 import Testing
+
 @testable import Overturn
 
 /// Runs `body` with a field holding `text`.
 private func withField<T>(_ text: String, _ body: (CSVField) throws -> T) rethrows -> T {
     var text = text
-    return try text.withUTF8 { try body(CSVField(start: $0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count)) }
+    return try text.withUTF8 {
+        try body(CSVField(start: $0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count))
+    }
 }
 
 private func codes(_ text: String, _ hierarchy: CodeHierarchy) throws -> [String] {
@@ -12,7 +15,9 @@ private func codes(_ text: String, _ hierarchy: CodeHierarchy) throws -> [String
     defer { scratch.deallocate() }
     var out: [String] = []
     try withField(text) { field in
-        try FieldRules.codes(field, .codes("c", hierarchy), scratch: scratch) { out.append(String(decoding: $0, as: UTF8.self)) }
+        try FieldRules.codes(field, .codes("c", hierarchy), scratch: scratch) {
+            out.append(String(decoding: $0, as: UTF8.self))
+        }
     }
     return out
 }
@@ -24,24 +29,41 @@ private func codes(_ text: String, _ hierarchy: CodeHierarchy) throws -> [String
         #expect(try withField("3") { try FieldRules.number($0, count) } == 3)
         #expect(try withField(" 4 ") { try FieldRules.number($0, count) } == 4)
         #expect(try withField("") { try FieldRules.number($0, count) } == nil)
-        #expect(throws: ValueProblem("failed_medications: \"-1\" is below the minimum 0")) { try withField("-1") { try FieldRules.number($0, count) } }
-        #expect(throws: ValueProblem("failed_medications: \"2.5\" is not a whole number")) { try withField("2.5") { try FieldRules.number($0, count) } }
-        #expect(throws: ValueProblem("failed_medications: \"21\" is above the maximum 20")) { try withField("21") { try FieldRules.number($0, count) } }
-        #expect(throws: ValueProblem("failed_medications: \"NaN\" is not a finite number")) { try withField("NaN") { try FieldRules.number($0, count) } }
-        #expect(throws: ValueProblem("failed_medications: \"three\" is not a number (expected a whole number)")) { try withField("three") { try FieldRules.number($0, count) } }
+        #expect(throws: ValueProblem("failed_medications: \"-1\" is below the minimum 0")) {
+            try withField("-1") { try FieldRules.number($0, count) }
+        }
+        #expect(throws: ValueProblem("failed_medications: \"2.5\" is not a whole number")) {
+            try withField("2.5") { try FieldRules.number($0, count) }
+        }
+        #expect(throws: ValueProblem("failed_medications: \"21\" is above the maximum 20")) {
+            try withField("21") { try FieldRules.number($0, count) }
+        }
+        #expect(throws: ValueProblem("failed_medications: \"NaN\" is not a finite number")) {
+            try withField("NaN") { try FieldRules.number($0, count) }
+        }
+        #expect(throws: ValueProblem("failed_medications: \"three\" is not a number (expected a whole number)")) {
+            try withField("three") { try FieldRules.number($0, count) }
+        }
     }
 
     @Test func longValuesAreTruncatedInMessages() {
         let long = String(repeating: "9", count: 40) + "x"
-        #expect(throws: ValueProblem("failed_medications: \"999999999999999999999999…\" is not a number (expected a whole number)")) {
+        #expect(
+            throws: ValueProblem(
+                "failed_medications: \"999999999999999999999999…\" is not a number (expected a whole number)")
+        ) {
             try withField(long) { try FieldRules.number($0, count) }
         }
     }
 
     @Test func flags() throws {
         let flag = FeatureSpec.flag("letter")
-        for yes in ["1", "true", "TRUE", "Yes", "y", "t", " yes "] { #expect(try withField(yes) { try FieldRules.flag($0, flag) } == 1, "\(yes)") }
-        for no in ["0", "false", "No", "N", "f"] { #expect(try withField(no) { try FieldRules.flag($0, flag) } == 0, "\(no)") }
+        for yes in ["1", "true", "TRUE", "Yes", "y", "t", " yes "] {
+            #expect(try withField(yes) { try FieldRules.flag($0, flag) } == 1, "\(yes)")
+        }
+        for no in ["0", "false", "No", "N", "f"] {
+            #expect(try withField(no) { try FieldRules.flag($0, flag) } == 0, "\(no)")
+        }
         #expect(try withField("") { try FieldRules.flag($0, flag) } == nil)
         #expect(throws: ValueProblem.self) { try withField("maybe") { try FieldRules.flag($0, flag) } }
         #expect(throws: ValueProblem.self) { try withField("2") { try FieldRules.flag($0, flag) } }
@@ -53,7 +75,10 @@ private func codes(_ text: String, _ hierarchy: CodeHierarchy) throws -> [String
         #expect(try withField("Overturned") { try FieldRules.label($0, spec) } == 1)
         #expect(try withField("upheld") { try FieldRules.label($0, spec) } == 0)
         #expect(try withField(" ") { try FieldRules.label($0, spec) } == nil)
-        #expect(throws: ValueProblem("outcome: \"pending\" is neither a positive value (1, overturned) nor a negative one (0, upheld)")) {
+        #expect(
+            throws: ValueProblem(
+                "outcome: \"pending\" is neither a positive value (1, overturned) nor a negative one (0, upheld)")
+        ) {
             try withField("pending") { try FieldRules.label($0, spec) }
         }
     }
@@ -68,7 +93,9 @@ private func codes(_ text: String, _ hierarchy: CodeHierarchy) throws -> [String
     }
 
     @Test func malformedCodesAreProblems() {
-        #expect(throws: ValueProblem("c: \"3F3\" is not \(CodeHierarchy.icd10.expectedForm)")) { try codes("F33.2;3F3", .icd10) }
+        #expect(throws: ValueProblem("c: \"3F3\" is not \(CodeHierarchy.icd10.expectedForm)")) {
+            try codes("F33.2;3F3", .icd10)
+        }
         #expect(throws: ValueProblem.self) { try codes("F3", .icd10) }
         #expect(throws: ValueProblem.self) { try codes("F33.12345", .icd10) }
         #expect(throws: ValueProblem.self) { try codes("9636", .cpt) }
@@ -82,7 +109,11 @@ private func codes(_ text: String, _ hierarchy: CodeHierarchy) throws -> [String
             let out = UnsafeMutablePointer<UInt8>.allocate(capacity: 128)
             defer { out.deallocate() }
             return code.withUTF8 { c in
-                String(decoding: UnsafeBufferPointer(start: out, count: h.levelKey(l, code: c.baseAddress!, count: c.count, into: out)), as: UTF8.self)
+                l == 0
+                    ? h.groupNames[h.group(of: c.baseAddress!)]
+                    : String(
+                        decoding: UnsafeBufferPointer(
+                            start: out, count: h.levelOneKey(code: c.baseAddress!, into: out)), as: UTF8.self)
             }
         }
         #expect(level("F33.2", .icd10, 0) == "F01-F99")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Overturn
 
 private func parse(_ text: String) -> ParsedNumber {
@@ -26,8 +27,12 @@ private func parse(_ text: String) -> ParsedNumber {
     }
 
     @Test func nonFiniteAndInvalid() {
-        for text in ["NaN", "nan", "inf", "-Infinity", "+INF", "1e400"] { #expect(parse(text) == .nonFinite, "\(text)") }
-        for text in ["abc", "1,000", "$5", "1.2.3", "1e", "--1", "-", ".", "0x10", "1 2"] { #expect(parse(text) == .invalid, "\(text)") }
+        for text in ["NaN", "nan", "inf", "-Infinity", "+INF", "1e400"] {
+            #expect(parse(text) == .nonFinite, "\(text)")
+        }
+        for text in ["abc", "1,000", "$5", "1.2.3", "1e", "--1", "-", ".", "0x10", "1 2"] {
+            #expect(parse(text) == .invalid, "\(text)")
+        }
     }
 
     @Test func agreesWithDoubleOnRandomDecimals() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Overturn
 
 private func decode(_ json: String) throws -> Schema {
@@ -27,7 +28,9 @@ private func failure(_ json: String) -> String {
 
     @Test func userSchemaFile() throws {
         let folder = try TemporaryFolder()
-        let path = try folder.write("s.json", """
+        let path = try folder.write(
+            "s.json",
+            """
             {
               "name": "our-export",
               "id": "Claim No",
@@ -53,25 +56,39 @@ private func failure(_ json: String) -> String {
     @Test func badSchemasNameTheProblemAndThePlace() {
         let base = #"{"name": "x", "features": [FEATURE]}"#
         func feature(_ f: String) -> String { base.replacingOccurrences(of: "FEATURE", with: f) }
-        #expect(failure(#"{"name": "x", "features": [{"column": "a", "kind": "category", "actionabel": {}}]}"#)
-            == #"s.json: features[0].actionabel: unknown key "actionabel"; expected one of: column, kind, hierarchy, separator, integer, minimum, maximum, actionable"#)
-        #expect(failure(feature(#"{"column": "a", "kind": "text"}"#))
-            == #"s.json: features[0].kind: not a valid value for "kind"; expected one of: category, codes, number, flag"#)
+        #expect(
+            failure(#"{"name": "x", "features": [{"column": "a", "kind": "category", "actionabel": {}}]}"#)
+                == #"s.json: features[0].actionabel: unknown key "actionabel"; expected one of: column, kind, hierarchy, separator, integer, minimum, maximum, actionable"#
+        )
+        #expect(
+            failure(feature(#"{"column": "a", "kind": "text"}"#))
+                == #"s.json: features[0].kind: not a valid value for "kind"; expected one of: category, codes, number, flag"#
+        )
         #expect(failure(feature(#"{"column": "a"}"#)) == "s.json: features[0].kind: is required")
-        #expect(failure(feature(#"{"column": "a", "kind": "category", "hierarchy": "icd10"}"#))
-            == #"s.json: features[0].hierarchy: "hierarchy" applies to kind codes, not category"#)
-        #expect(failure(feature(#"{"column": 3, "kind": "number"}"#)) == "s.json: features[0].column: expected a string")
-        #expect(failure(feature(#"{"column": "a", "kind": "number", "minimum": 5, "maximum": 1}"#))
-            == "s.json: features[0].maximum: is below the minimum 5.0")
-        #expect(failure(feature(#"{"column": "a", "kind": "flag", "actionable": {"direction": "up", "cost": 1}}"#))
-            == #"s.json: features[0].actionable.direction: not a valid value for "direction"; expected one of: increase, decrease, any"#)
-        #expect(failure(feature(#"{"column": "a", "kind": "flag", "actionable": {"direction": "increase", "cost": 0}}"#))
-            == "s.json: features[0].actionable.cost: must be a positive number")
+        #expect(
+            failure(feature(#"{"column": "a", "kind": "category", "hierarchy": "icd10"}"#))
+                == #"s.json: features[0].hierarchy: "hierarchy" applies to kind codes, not category"#)
+        #expect(
+            failure(feature(#"{"column": 3, "kind": "number"}"#)) == "s.json: features[0].column: expected a string")
+        #expect(
+            failure(feature(#"{"column": "a", "kind": "number", "minimum": 5, "maximum": 1}"#))
+                == "s.json: features[0].maximum: is below the minimum 5.0")
+        #expect(
+            failure(feature(#"{"column": "a", "kind": "flag", "actionable": {"direction": "up", "cost": 1}}"#))
+                == #"s.json: features[0].actionable.direction: not a valid value for "direction"; expected one of: increase, decrease, any"#
+        )
+        #expect(
+            failure(feature(#"{"column": "a", "kind": "flag", "actionable": {"direction": "increase", "cost": 0}}"#))
+                == "s.json: features[0].actionable.cost: must be a positive number")
         #expect(failure(#"{"name": "x", "features": []}"#) == "s.json: features: must list at least one feature")
-        #expect(failure(#"{"name": "x", "id": "a", "features": [{"column": "a", "kind": "category"}]}"#)
-            == #"s.json: features[0].column: column "a" is already used by id"#)
-        #expect(failure(#"{"name": "x", "label": {"column": "y", "positive": ["1"], "negative": ["1"]}, "features": [{"column": "a", "kind": "category"}]}"#)
-            == #"s.json: label.negative: "1" is listed as both positive and negative"#)
+        #expect(
+            failure(#"{"name": "x", "id": "a", "features": [{"column": "a", "kind": "category"}]}"#)
+                == #"s.json: features[0].column: column "a" is already used by id"#)
+        #expect(
+            failure(
+                #"{"name": "x", "label": {"column": "y", "positive": ["1"], "negative": ["1"]}, "features": [{"column": "a", "kind": "category"}]}"#
+            )
+                == #"s.json: label.negative: "1" is listed as both positive and negative"#)
         #expect(failure("{\"name\": ").hasPrefix("s.json: the schema is not valid JSON"))
     }
 
@@ -88,15 +105,23 @@ private func failure(_ json: String) -> String {
 
         var renamed = header
         renamed[1] = "Payer"
-        #expect(throws: SchemaError.missingColumn(at: SourceLocation(file: "c.csv", line: 1), column: "payer", role: "category feature", suggestion: "Payer")) {
+        #expect(
+            throws: SchemaError.missingColumn(
+                at: SourceLocation(file: "c.csv", line: 1), column: "payer", role: "category feature",
+                suggestion: "Payer")
+        ) {
             try BoundSchema(.claims, header: renamed, file: "c.csv")
         }
         // A scoring file may lack the label, a training file may not.
         let unlabeled = Array(header.dropLast())
         #expect(try BoundSchema(.claims, header: unlabeled, file: "c.csv").labelIndex == nil)
-        #expect(throws: SchemaError.self) { try BoundSchema(.claims, header: unlabeled, file: "c.csv", requireLabel: true) }
+        #expect(throws: SchemaError.self) {
+            try BoundSchema(.claims, header: unlabeled, file: "c.csv", requireLabel: true)
+        }
         // A column the schema uses may not appear twice.
-        #expect(throws: SchemaError.duplicateColumn(at: SourceLocation(file: "c.csv", line: 1, column: 17), column: "payer")) {
+        #expect(
+            throws: SchemaError.duplicateColumn(at: SourceLocation(file: "c.csv", line: 1, column: 17), column: "payer")
+        ) {
             try BoundSchema(.claims, header: header + ["payer"], file: "c.csv")
         }
     }
@@ -105,8 +130,10 @@ private func failure(_ json: String) -> String {
         let claims = ClaimsGenerator.header.split(separator: ",").map(String.init)
         #expect(Schema.detect(header: claims)?.name == "claims")
         #expect(Schema.detect(header: Array(claims.dropLast()))?.name == "claims")
-        let imr = ["Reference ID", "Report Year", "Diagnosis Category", "Diagnosis Sub Category", "Treatment Category",
-                   "Treatment Sub Category", "Determination", "Type", "Age Range", "Patient Gender"]
+        let imr = [
+            "Reference ID", "Report Year", "Diagnosis Category", "Diagnosis Sub Category", "Treatment Category",
+            "Treatment Sub Category", "Determination", "Type", "Age Range", "Patient Gender",
+        ]
         #expect(Schema.detect(header: imr)?.name == "ca-imr")
         #expect(Schema.detect(header: ["a", "b"]) == nil)
     }

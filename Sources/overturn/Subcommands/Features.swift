@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Overturn
+
+struct Features: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Extract the feature matrix of a CSV file, for inspection or for other tools.",
+        discussion: """
+            Fits the vocabularies on INPUT (or uses a fitted extractor), extracts every row in the same \
+            read, and writes \
+            a folder that NumPy and SciPy load directly: indptr.npy, indices.npy, data.npy (a CSR \
+            matrix), labels.npy, columns.txt, ids.txt and extractor.json. Rows with problems are not \
+            extracted; they are listed in rejects.csv with their line, column and reason.
+
+              overturn features Datasets/claims-sample.csv -o features/
+              overturn features test.csv --extractor features/extractor.json -o test-features/
+
+            In Python: scipy.sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, len(columns)))
+            """)
+
+    @Argument(help: "The CSV file.")
+    var input: String
+
+    @Option(name: [.short, .customLong("output")], help: "The folder to write.")
+    var output: String
+
+    @Option(
+        help:
+            "A built-in schema (claims, ca-imr) or a JSON schema file; by default the built-in one that fits the header."
+    )
+    var schema: String?
+
+    @Option(help: "Use this fitted extractor (extractor.json from an earlier run) instead of fitting on INPUT.")
+    var extractor: String?
+
+    @Option(help: "Rows a value or code must appear in to get its own column.")
+    var minCount: Int = 5
+
+    @Flag(help: "Reject rows without a valid label (for training data).")
+    var requireLabel = false
+
+    func validate() throws {
+        guard minCount >= 1 else { throw ValidationError("--min-count must be at least 1") }
+    }
+
+    func run() throws {
+        let start = Date()
+        var rejects: [RowProblem] = []
+        let fitted: FeatureExtractor
+        let batch: FeatureBatch
+        let reader = try CSVReader(path: input)
+        Terminal.progress("extracting features from \(reader.file)…")
+        if let extractor {
+            fitted = try FeatureExtractor.load(path: extractor)
+            batch = try fitted.transform(reader, requireLabel: requireLabel) { rejects.append($0) }
+        } else {
+            let schema = try resolveSchema(self.schema, header: reader.header, file: reader.file)
+            (fitted, batch) = try FeatureExtractor.fitTransform(
+                reader, schema: schema, options: FeatureOptions(minCount: minCount), requireLabel: requireLabel
+            ) { rejects.append($0) }
+        }
+        try FeatureExport.write(batch, extractor: fitted, to: output)
+        if !rejects.isEmpty {
+            let out = try OutputFile(path: "\(output)/rejects.csv")
+            try out.write("line,column,reason\n")
+            for r in rejects {
+                try out.write(
+                    "\(r.location.line),\(r.location.column.map(String.init) ?? ""),\(csvQuoted(r.message))\n")
+            }
+            try out.commit()
+        }
+        Terminal.endProgress()
+        let m = batch.matrix
+        Terminal.say(
+            "wrote \(output): \(grouped(m.rowCount)) rows × \(grouped(fitted.width)) columns, \(grouped(m.nonZeroCount)) stored values"
+                + (rejects.isEmpty ? "" : ", \(grouped(rejects.count)) rows rejected (\(output)/rejects.csv)")
+                + String(format: " in %.1f s", Date().timeIntervalSince(start)))
+        if !rejects.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// A field for a CSV file, quoted when it needs to be.
+func csvQuoted(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
