@@ -55,7 +55,7 @@ struct CodeListCache {
     }
 
     /// Remembers `list`'s columns (the caller checks `isFull` first).
-    mutating func insert(_ list: UnsafeBufferPointer<UInt8>, columns listColumns: ArraySlice<Int32>) {
+    mutating func insert(_ list: UnsafeBufferPointer<UInt8>, columns listColumns: UnsafeBufferPointer<Int32>) {
         let h = hashBytes(list, seed: 0)
         var slot = Int(truncatingIfNeeded: h) & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }

@@ -53,9 +53,11 @@ extension FeatureExtractor {
         @inline(__always) func own(_ f: Int, _ role: Int32) -> Int32 { -(2 * Int32(f) + role) - 1 }
 
         var row = 0
+        var entries = RowBuffer()
+        defer { entries.deallocate() }
         try reader.forEachRow(report: report) {
             row += 1
-            let rowStart = columns.count
+            entries.clear()
             var label = Float.nan
             do {
                 if let index = bound.labelIndex, let spec = schema.label, let labels {
@@ -77,12 +79,10 @@ extension FeatureExtractor {
                     case .category, .codes:
                         if feature.kind == .codes, let cached = caches[f].columns(of: field.bytes) {
                             for k in cached where counter.bump(Int(k), row: row) {
-                                columns.append(k)
-                                values.append(1)
+                                entries.append(column: Int(k), value: 1)
                             }
                             if cached.isEmpty {
-                                columns.append(own(f, 1))
-                                values.append(1)
+                                entries.append(column: Int(own(f, 1)), value: 1)
                             }
                             continue
                         }
@@ -90,20 +90,18 @@ extension FeatureExtractor {
                             throw problem(
                                 in: schema.features[f], field, column: bound.featureIndices[f] + 1, scratch: scratch)
                         }
-                        let start = columns.count
+                        let start = entries.count
                         counter.count(
                             field, feature, firstLevel: firstLevels[f], row: row, scratch: scratch,
                             spec: { schema.features[f] }
                         ) { k in
-                            columns.append(Int32(k))
-                            values.append(1)
+                            entries.append(column: k, value: 1)
                         }
                         if feature.kind == .codes && !caches[f].isFull {
-                            caches[f].insert(field.bytes, columns: columns[start...])
+                            caches[f].insert(field.bytes, columns: entries.columns(from: start))
                         }
-                        if columns.count == start {
-                            columns.append(own(f, 1))
-                            values.append(1)
+                        if entries.count == start {
+                            entries.append(column: Int(own(f, 1)), value: 1)
                         }
                     case .number, .flag:
                         let value: Double?
@@ -128,27 +126,24 @@ extension FeatureExtractor {
                         }
                         if let value {
                             if value != 0 {
-                                columns.append(own(f, 0))
-                                values.append(Float(value))
+                                entries.append(column: Int(own(f, 0)), value: Float(value))
                             }
                         } else {
-                            columns.append(own(f, 0))
-                            values.append(.nan)
-                            columns.append(own(f, 1))
-                            values.append(1)
+                            entries.append(column: Int(own(f, 0)), value: .nan)
+                            entries.append(column: Int(own(f, 1)), value: 1)
                         }
                     }
                 }
             } catch let problem as ValueProblem {
                 // Undo the row: its keys were counted once each.
-                for e in rowStart..<columns.count where columns[e] >= 0 { counter.unbump(Int(columns[e])) }
-                columns.removeSubrange(rowStart...)
-                values.removeSubrange(rowStart...)
+                for k in entries.columns(from: 0) where k >= 0 { counter.unbump(Int(k)) }
                 report(
                     RowProblem(
                         SourceLocation(file: reader.file, line: reader.line, column: problem.column), problem.message))
                 return
             }
+            columns.append(contentsOf: entries.columns(from: 0))
+            values.append(contentsOf: UnsafeBufferPointer(start: entries.values, count: entries.count))
             rowOffsets.append(columns.count)
             rowLabels.append(label)
             lines.append(reader.line)

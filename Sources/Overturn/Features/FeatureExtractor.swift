@@ -83,7 +83,7 @@ public struct FeatureExtractor: Sendable {
     /// Extracts every row of `reader`.
     ///
     /// Rows with a value the schema forbids, or (with `requireLabel`) without a valid label, are not
-    /// extracted: each goes to `report` with its line, column and reason.
+    /// extracted: each goes to `report` with its line, column and reason, in file order.
     ///
     /// - Parameters:
     ///   - requireLabel: training needs a label on every row; scoring ignores the label column.
@@ -94,7 +94,8 @@ public struct FeatureExtractor: Sendable {
         report: (RowProblem) -> Void = { _ in }
     ) throws -> FeatureBatch {
         let bound = try BoundSchema(schema, header: reader.header, file: reader.file, requireLabel: requireLabel)
-        return try transform(reader, bound: bound, requireLabel: requireLabel, maxRows: maxRows, report: report)
+        return try transform(
+            reader, bound: bound, requireLabel: requireLabel, maxRows: maxRows, report: report)
     }
 
     /// Extracts rows of `reader` with a schema already bound to its header.
@@ -107,37 +108,40 @@ public struct FeatureExtractor: Sendable {
             let rows = size / 96
             batch.matrix.reserve(rows: rows, entries: rows * 24)
         }
-        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * (maxCodeBytes + 16))
-        defer { scratch.deallocate() }
-        let caches = UnsafeMutablePointer<CodeListCache>.allocate(capacity: plan.count)
-        for f in plan.indices { (caches + f).initialize(to: CodeListCache()) }
-        defer {
-            for f in plan.indices { caches[f].deallocate() }
-            caches.deallocate()
-        }
+        let workspace = ExtractionWorkspace(features: plan.count)
         guard maxRows > 0 else { return batch }
         do {
             try reader.forEachRow(report: report) {
-                let label: Float
-                do {
-                    label = try rowLabel(reader, bound, requireLabel: requireLabel)
-                    try extractRow(reader, bound, into: &batch.matrix, caches: caches, scratch: scratch)
-                } catch let problem as ValueProblem {
-                    batch.matrix.discardOpenRow()
-                    report(
-                        RowProblem(
-                            SourceLocation(file: reader.file, line: reader.line, column: problem.column),
-                            problem.message))
-                    return
-                }
-                batch.matrix.endRow()
-                batch.labels.append(label)
-                batch.lines.append(reader.line)
-                batch.ids.append(bound.idIndex.map { reader.field($0).trimmed.string } ?? String(reader.line))
+                extract(reader, bound, requireLabel: requireLabel, into: &batch, workspace: workspace, report: report)
                 if batch.matrix.rowCount == maxRows { throw StopIteration() }
             }
         } catch is StopIteration {}
         return batch
+    }
+
+    /// Extracts the current row of `source` into `batch`, or reports why it cannot.
+    @inline(__always)
+    private func extract(
+        _ source: CSVReader, _ bound: BoundSchema, requireLabel: Bool, into batch: inout FeatureBatch,
+        workspace: ExtractionWorkspace, report: (RowProblem) -> Void
+    ) {
+        let label: Float
+        do {
+            label = try rowLabel(source, bound, requireLabel: requireLabel)
+            workspace.row.clear()
+            try extractRow(source, bound, into: &workspace.row, caches: workspace.caches, scratch: workspace.scratch)
+        } catch let problem as ValueProblem {
+            report(
+                RowProblem(
+                    SourceLocation(file: source.file, line: source.line, column: problem.column), problem.message))
+            return
+        } catch {
+            preconditionFailure("extraction throws only value problems, not \(error)")
+        }
+        batch.matrix.append(workspace.row)
+        batch.labels.append(label)
+        batch.lines.append(source.line)
+        batch.ids.append(bound.idIndex.map { source.field($0).trimmed.string } ?? String(source.line))
     }
 
     private func rowLabel(_ reader: CSVReader, _ bound: BoundSchema, requireLabel: Bool) throws -> Float {
@@ -151,12 +155,12 @@ public struct FeatureExtractor: Sendable {
         return .nan
     }
 
-    /// Appends one row's entries to `matrix` (left open: the caller ends or discards the row).
+    /// Appends one row's entries to `row`.
     ///
     /// Hot path (guarded by Benchmarks/Ingestion "Features: parse + extract"): plain-number plan,
     /// one hash probe per value, no allocation. Messages are built only for a bad row.
     func extractRow(
-        _ reader: CSVReader, _ bound: BoundSchema, into matrix: inout FeatureMatrix,
+        _ reader: CSVReader, _ bound: BoundSchema, into row: inout RowBuffer,
         caches: UnsafeMutablePointer<CodeListCache>,
         scratch: UnsafeMutablePointer<UInt8>
     ) throws {
@@ -169,19 +173,19 @@ public struct FeatureExtractor: Sendable {
                     case .category:
                         let value = field.trimmed
                         if value.isEmpty {
-                            matrix.append(column: feature.missing, value: 1)
+                            row.append(column: feature.missing, value: 1)
                         } else {
                             let column = index.column(level: feature.firstLevel, value.bytes)
-                            matrix.append(column: column >= 0 ? column : feature.firstOther, value: 1)
+                            row.append(column: column >= 0 ? column : feature.firstOther, value: 1)
                         }
                     case .codes:
                         if let cached = caches[f].columns(of: field.bytes) {
-                            matrix.append(columns: cached)
+                            row.append(columns: cached)
                             continue
                         }
-                        let start = matrix.columns.count
-                        if extractCodes(field, feature, into: &matrix, scratch: scratch) {
-                            if !caches[f].isFull { caches[f].insert(field.bytes, columns: matrix.columns[start...]) }
+                        let start = row.count
+                        if extractCodes(field, feature, into: &row, scratch: scratch) {
+                            if !caches[f].isFull { caches[f].insert(field.bytes, columns: row.columns(from: start)) }
                         } else {
                             try rethrowProblem(f, field, column: fields[f] + 1, scratch: scratch)
                         }
@@ -190,20 +194,20 @@ public struct FeatureExtractor: Sendable {
                             field, integer: feature.integer, minimum: feature.minimum, maximum: feature.maximum)
                         {
                         case .value(let v):
-                            if v != 0 { matrix.append(column: feature.offset, value: Float(v)) }
+                            if v != 0 { row.append(column: feature.offset, value: Float(v)) }
                         case .missing:
-                            matrix.append(column: feature.offset, value: .nan)
-                            matrix.append(column: feature.missing, value: 1)
+                            row.append(column: feature.offset, value: .nan)
+                            row.append(column: feature.missing, value: 1)
                         default:
                             try rethrowProblem(f, field, column: fields[f] + 1, scratch: scratch)
                         }
                     case .flag:
                         switch FieldRules.checkFlag(field) {
                         case nil:
-                            matrix.append(column: feature.offset, value: .nan)
-                            matrix.append(column: feature.missing, value: 1)
+                            row.append(column: feature.offset, value: .nan)
+                            row.append(column: feature.missing, value: 1)
                         case 1:
-                            matrix.append(column: feature.offset, value: 1)
+                            row.append(column: feature.offset, value: 1)
                         case 0:
                             break
                         default:
@@ -218,7 +222,7 @@ public struct FeatureExtractor: Sendable {
     /// Multi-hot columns of a code list at every level; `false` when a code is invalid.
     @inline(__always)
     private func extractCodes(
-        _ field: CSVField, _ feature: CompiledFeature, into matrix: inout FeatureMatrix,
+        _ field: CSVField, _ feature: CompiledFeature, into row: inout RowBuffer,
         scratch: UnsafeMutablePointer<UInt8>
     ) -> Bool {
         if feature.separator == 0 {  // a separator of several bytes: the general path
@@ -230,32 +234,32 @@ public struct FeatureExtractor: Sendable {
             } catch {
                 return false
             }
-            let start = matrix.columns.count
+            let start = row.count
             for code in codes {
-                code.withUnsafeBufferPointer { addCode($0, feature, start: start, into: &matrix, scratch: scratch) }
+                code.withUnsafeBufferPointer { addCode($0, feature, start: start, into: &row, scratch: scratch) }
             }
-            finishCodes(feature, start: start, into: &matrix)
+            finishCodes(feature, start: start, into: &row)
             return true
         }
-        let start = matrix.columns.count
+        let start = row.count
         let bad = FieldRules.forEachCode(
             field, separator: feature.separator, hierarchy: feature.hierarchy, scratch: scratch
         ) { code in
-            addCode(code, feature, start: start, into: &matrix, scratch: scratch)
+            addCode(code, feature, start: start, into: &row, scratch: scratch)
         }
         if bad != nil { return false }
-        finishCodes(feature, start: start, into: &matrix)
+        finishCodes(feature, start: start, into: &row)
         return true
     }
 
     @inline(__always)
     private func addCode(
-        _ code: UnsafeBufferPointer<UInt8>, _ feature: CompiledFeature, start: Int, into matrix: inout FeatureMatrix,
+        _ code: UnsafeBufferPointer<UInt8>, _ feature: CompiledFeature, start: Int, into row: inout RowBuffer,
         scratch: UnsafeMutablePointer<UInt8>
     ) {
         // A list may repeat a code, and codes share coarser levels: one entry per column.
         func add(_ column: Int) {
-            if !matrix.openRowContains(column: column, from: start) { matrix.append(column: column, value: 1) }
+            if !row.contains(column: column, from: start) { row.append(column: column, value: 1) }
         }
         if feature.levelCount == 3 {
             add(groupColumns[feature.groupBase + feature.hierarchy.group(of: code.baseAddress!)])
@@ -269,11 +273,11 @@ public struct FeatureExtractor: Sendable {
     }
 
     @inline(__always)
-    private func finishCodes(_ feature: CompiledFeature, start: Int, into matrix: inout FeatureMatrix) {
-        if matrix.columns.count == start {
-            matrix.append(column: feature.missing, value: 1)
+    private func finishCodes(_ feature: CompiledFeature, start: Int, into row: inout RowBuffer) {
+        if row.count == start {
+            row.append(column: feature.missing, value: 1)
         } else {
-            matrix.sortOpenEntries(from: start)
+            row.sort(from: start)
         }
     }
 
@@ -402,6 +406,7 @@ public struct FeatureBatch: Sendable {
     init(width: Int) {
         matrix = FeatureMatrix(width: width)
     }
+
 }
 
 extension ValueProblem {
@@ -413,3 +418,26 @@ extension ValueProblem {
 
 /// Thrown inside a row loop to stop it early.
 struct StopIteration: Error {}
+
+/// What extracting rows needs besides the extractor: a row buffer, code-list caches, scratch space.
+final class ExtractionWorkspace {
+    /// Used by one thread, mutated for every value: no dynamic exclusivity checks.
+    @exclusivity(unchecked) var row = RowBuffer()
+    let caches: UnsafeMutablePointer<CodeListCache>
+    let scratch: UnsafeMutablePointer<UInt8>
+    private let features: Int
+
+    init(features: Int) {
+        self.features = features
+        caches = .allocate(capacity: features)
+        for f in 0..<features { (caches + f).initialize(to: CodeListCache()) }
+        scratch = .allocate(capacity: 2 * (maxCodeBytes + 16))
+    }
+
+    deinit {
+        row.deallocate()
+        for f in 0..<features { caches[f].deallocate() }
+        caches.deallocate()
+        scratch.deallocate()
+    }
+}

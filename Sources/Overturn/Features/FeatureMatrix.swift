@@ -63,70 +63,100 @@ public struct FeatureMatrix: Sendable, Equatable {
 
     // MARK: - Building
 
-    /// Starts a new row; entries appended until `endRow()` belong to it.
+    /// Appends a finished row.
     @inline(__always)
-    mutating func append(column: Int, value: Float) {
-        columns.append(Int32(truncatingIfNeeded: column))
-        values.append(value)
-    }
-
-    /// Appends entries of value 1 at `newColumns` (a cached code list: sorted, distinct).
-    @inline(__always)
-    mutating func append(columns newColumns: UnsafeBufferPointer<Int32>) {
-        for c in newColumns {
-            columns.append(c)
-            values.append(1)
-        }
-    }
-
-    @inline(__always)
-    mutating func endRow() {
+    mutating func append(_ row: RowBuffer) {
+        columns.append(contentsOf: UnsafeBufferPointer(start: row.columns, count: row.count))
+        values.append(contentsOf: UnsafeBufferPointer(start: row.values, count: row.count))
         rowOffsets.append(columns.count)
-    }
-
-    /// Drops the entries appended since the last `endRow()` (a row that turned out to be bad).
-    @inline(__always)
-    mutating func discardOpenRow() {
-        let keep = rowOffsets[rowOffsets.count - 1]
-        columns.removeSubrange(keep...)
-        values.removeSubrange(keep...)
-    }
-
-    /// Whether the open row already holds `column` among its entries from `start`.
-    @inline(__always)
-    func openRowContains(column: Int, from start: Int) -> Bool {
-        let c = Int32(truncatingIfNeeded: column)
-        return columns.withUnsafeBufferPointer { cols in
-            for e in start..<cols.count where cols[e] == c { return true }
-            return false
-        }
-    }
-
-    /// Sorts the open row's entries from `start` by column (code lists append level by level).
-    mutating func sortOpenEntries(from start: Int) {
-        let end = columns.count
-        guard end - start > 1 else { return }
-        columns.withUnsafeMutableBufferPointer { c in
-            values.withUnsafeMutableBufferPointer { v in
-                for i in (start + 1)..<end {
-                    let col = c[i]
-                    let val = v[i]
-                    var j = i
-                    while j > start && c[j - 1] > col {
-                        c[j] = c[j - 1]
-                        v[j] = v[j - 1]
-                        j -= 1
-                    }
-                    c[j] = col
-                    v[j] = val
-                }
-            }
-        }
     }
 
     mutating func reserve(rows: Int, entries: Int) {
         rowOffsets.reserveCapacity(rows + 1)
         columns.reserveCapacity(entries)
         values.reserveCapacity(entries)
+    }
+}
+
+/// The entries of the row being extracted, in raw buffers: extraction appends an entry per value,
+/// and array appends (a uniqueness check each) showed in its profile. Freed by `deallocate()`.
+struct RowBuffer {
+    private(set) var columns: UnsafeMutablePointer<Int32>
+    private(set) var values: UnsafeMutablePointer<Float>
+    private(set) var count = 0
+    private var capacity = 256
+
+    init() {
+        columns = .allocate(capacity: capacity)
+        values = .allocate(capacity: capacity)
+    }
+
+    func deallocate() {
+        columns.deallocate()
+        values.deallocate()
+    }
+
+    /// Starts the next row.
+    @inline(__always)
+    mutating func clear() { count = 0 }
+
+    /// Drops the entries from `start` on (a row, or part of one, that turned out to be bad).
+    @inline(__always)
+    mutating func truncate(to start: Int) { count = start }
+
+    @inline(__always)
+    mutating func append(column: Int, value: Float) {
+        if count == capacity { grow() }
+        columns[count] = Int32(truncatingIfNeeded: column)
+        values[count] = value
+        count += 1
+    }
+
+    /// Appends entries of value 1 at `newColumns`.
+    @inline(__always)
+    mutating func append(columns newColumns: UnsafeBufferPointer<Int32>) {
+        for c in newColumns { append(column: Int(c), value: 1) }
+    }
+
+    /// The columns from `start` on.
+    func columns(from start: Int) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: columns + start, count: count - start)
+    }
+
+    /// Whether the entries from `start` hold `column`.
+    @inline(__always)
+    func contains(column: Int, from start: Int) -> Bool {
+        let c = Int32(truncatingIfNeeded: column)
+        for e in start..<count where columns[e] == c { return true }
+        return false
+    }
+
+    /// Sorts the entries from `start` by column (code lists append level by level).
+    mutating func sort(from start: Int) {
+        guard count - start > 1 else { return }
+        for i in (start + 1)..<count {
+            let col = columns[i]
+            let val = values[i]
+            var j = i
+            while j > start && columns[j - 1] > col {
+                columns[j] = columns[j - 1]
+                values[j] = values[j - 1]
+                j -= 1
+            }
+            columns[j] = col
+            values[j] = val
+        }
+    }
+
+    private mutating func grow() {
+        let c = UnsafeMutablePointer<Int32>.allocate(capacity: capacity * 2)
+        let v = UnsafeMutablePointer<Float>.allocate(capacity: capacity * 2)
+        c.update(from: columns, count: count)
+        v.update(from: values, count: count)
+        columns.deallocate()
+        values.deallocate()
+        columns = c
+        values = v
+        capacity *= 2
     }
 }
