@@ -58,14 +58,7 @@ struct ByteKeyTable {
     }
 
     private mutating func grow() {
-        let size = slots.count * 2
         slots.base.deallocate()
-        slots = GrowingBuffer(repeating: -1, count: size)
-        mask = size - 1
-        for k in 0..<keyHash.count {
-            var slot = Int(truncatingIfNeeded: keyHash[k]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(k)
-        }
+        (slots, mask) = rehash(keyHash, slots: slots.count * 2)
     }
 }

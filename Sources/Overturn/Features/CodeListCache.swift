@@ -69,15 +69,8 @@ struct CodeListCache {
     }
 
     private mutating func grow() {
-        let size = slots.count * 2
         slots.base.deallocate()
-        slots = GrowingBuffer(repeating: -1, count: size)
-        mask = size - 1
-        for e in 0..<keyHash.count {
-            var slot = Int(truncatingIfNeeded: keyHash[e]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(e)
-        }
+        (slots, mask) = rehash(keyHash, slots: slots.count * 2)
     }
 
     @inline(__always)
@@ -124,4 +117,17 @@ struct GrowingBuffer<T> {
         (base + count).initialize(to: value)
         count += 1
     }
+}
+
+/// Open-addressing slots of size `size` (a power of two) for the keys with these hashes, in order:
+/// what a table that doubles builds anew.
+func rehash(_ hashes: GrowingBuffer<UInt64>, slots size: Int) -> (GrowingBuffer<Int32>, mask: Int) {
+    let slots = GrowingBuffer<Int32>(repeating: -1, count: size)
+    let mask = size - 1
+    for k in 0..<hashes.count {
+        var slot = Int(truncatingIfNeeded: hashes[k]) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(k)
+    }
+    return (slots, mask)
 }

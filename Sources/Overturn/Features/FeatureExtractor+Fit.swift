@@ -28,17 +28,7 @@ extension FeatureExtractor {
         try reader.forEachRow(report: report) {
             row += 1
             do {
-                if let index = bound.labelIndex, let spec = schema.label, let labels {
-                    let label: Float?
-                    do {
-                        label = try FieldRules.label(reader.field(index), labels, spec)
-                    } catch let error as ValueProblem {
-                        throw ValueProblem(error.message, column: index + 1)
-                    }
-                    if label == nil && requireLabel {
-                        throw ValueProblem("\(spec.column): the label is blank", column: index + 1)
-                    }
-                }
+                _ = try label(of: reader, bound, labels, requireLabel: requireLabel)
                 // Check the whole row before counting any of it.
                 for f in plan.indices where !plan[f].accepts(reader.field(bound.featureIndices[f]), scratch: scratch) {
                     let column = bound.featureIndices[f]
@@ -70,17 +60,30 @@ extension FeatureExtractor {
         return FeatureExtractor(schema: schema, options: options, blocks: blocks)
     }
 
+    /// The current row's label: 1, 0, or NaN when the file has no label column or (unless
+    /// `requireLabel`) the label is blank. Throws the problem with its column.
+    static func label(of reader: CSVReader, _ bound: BoundSchema, _ labels: LabelMatcher?, requireLabel: Bool) throws
+        -> Float
+    {
+        guard let index = bound.labelIndex, let spec = bound.schema.label, let labels else { return .nan }
+        let value: Float?
+        do {
+            value = try FieldRules.label(reader.field(index), labels, spec)
+        } catch {
+            throw ValueProblem(error.message, column: index + 1)
+        }
+        if value == nil && requireLabel {
+            throw ValueProblem("\(spec.column): the label is blank", column: index + 1)
+        }
+        return value ?? .nan
+    }
+
     /// The problem of a field that a feature's rules reject, with its message (the slow path).
     static func problem(in spec: FeatureSpec, _ field: CSVField, column: Int, scratch: UnsafeMutablePointer<UInt8>)
         -> ValueProblem
     {
         do {
-            switch spec.kind {
-            case .category: break
-            case .codes: try FieldRules.codes(field, spec, scratch: scratch) { _ in }
-            case .number: _ = try FieldRules.number(field, spec)
-            case .flag: _ = try FieldRules.flag(field, spec)
-            }
+            try FieldRules.check(field, spec, scratch: scratch)
         } catch {
             return ValueProblem(error.message, column: column)
         }

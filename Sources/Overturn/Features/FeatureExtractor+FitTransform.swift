@@ -58,20 +58,9 @@ extension FeatureExtractor {
         try reader.forEachRow(report: report) {
             row += 1
             entries.clear()
-            var label = Float.nan
+            let label: Float
             do {
-                if let index = bound.labelIndex, let spec = schema.label, let labels {
-                    let value: Float?
-                    do {
-                        value = try FieldRules.label(reader.field(index), labels, spec)
-                    } catch let error as ValueProblem {
-                        throw ValueProblem(error.message, column: index + 1)
-                    }
-                    if value == nil && requireLabel {
-                        throw ValueProblem("\(spec.column): the label is blank", column: index + 1)
-                    }
-                    label = value ?? .nan
-                }
+                label = try Self.label(of: reader, bound, labels, requireLabel: requireLabel)
                 for f in plan.indices {
                     let feature = plan[f]
                     let field = reader.field(bound.featureIndices[f])

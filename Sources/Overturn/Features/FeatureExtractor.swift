@@ -127,7 +127,7 @@ public struct FeatureExtractor: Sendable {
     ) {
         let label: Float
         do {
-            label = try rowLabel(source, bound, requireLabel: requireLabel)
+            label = try Self.label(of: source, bound, labels, requireLabel: requireLabel)
             workspace.row.clear()
             try extractRow(source, bound, into: &workspace.row, caches: workspace.caches, scratch: workspace.scratch)
         } catch let problem as ValueProblem {
@@ -142,17 +142,6 @@ public struct FeatureExtractor: Sendable {
         batch.labels.append(label)
         batch.lines.append(source.line)
         batch.ids.append(bound.idIndex.map { source.field($0).trimmed.string } ?? String(source.line))
-    }
-
-    private func rowLabel(_ reader: CSVReader, _ bound: BoundSchema, requireLabel: Bool) throws -> Float {
-        guard let index = bound.labelIndex, let spec = schema.label, let labels else { return .nan }
-        do {
-            if let value = try FieldRules.label(reader.field(index), labels, spec) { return value }
-        } catch {
-            throw ValueProblem(error.message, column: index + 1)
-        }
-        if requireLabel { throw ValueProblem("\(spec.column): the label is blank", column: index + 1) }
-        return .nan
     }
 
     /// Appends one row's entries to `row`.

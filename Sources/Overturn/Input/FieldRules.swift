@@ -77,6 +77,18 @@ public enum FieldRules {
         return value
     }
 
+    /// Checks a feature's field by its kind's rule (categories take any value).
+    public static func check(_ field: CSVField, _ spec: FeatureSpec, scratch: UnsafeMutablePointer<UInt8>)
+        throws(ValueProblem)
+    {
+        switch spec.kind {
+        case .category: break
+        case .codes: try codes(field, spec, scratch: scratch) { _ in }
+        case .number: _ = try number(field, spec)
+        case .flag: _ = try flag(field, spec)
+        }
+    }
+
     /// The label as 1 (positive) or 0 (negative), or `nil` when blank.
     public static func label(_ field: CSVField, _ spec: LabelSpec) throws(ValueProblem) -> Float? {
         try label(field, LabelMatcher(spec), spec)

@@ -85,12 +85,7 @@ public enum Validation {
                 let index = bound.featureIndices[f]
                 let field = reader.field(index)
                 do {
-                    switch spec.kind {
-                    case .category: break
-                    case .codes: try FieldRules.codes(field, spec, scratch: scratch) { _ in }
-                    case .number: _ = try FieldRules.number(field, spec)
-                    case .flag: _ = try FieldRules.flag(field, spec)
-                    }
+                    try FieldRules.check(field, spec, scratch: scratch)
                 } catch let error as ValueProblem {
                     problem(column: index + 1, error.message)
                 }
