@@ -20,7 +20,10 @@ let package = Package(
         ),
         .target(
             name: "Overturn",
-            dependencies: ["COpenBLAS"]
+            dependencies: ["COpenBLAS"],
+            // The tests train models on real data: without optimization the debug build is ~50×
+            // slower in the numeric loops, which would make `swift test` take minutes.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .executableTarget(
             name: "overturn",
