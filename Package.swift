@@ -32,7 +32,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "OverturnTests", dependencies: ["Overturn"]),
+        .testTarget(name: "OverturnTests", dependencies: ["Overturn"], exclude: ["Fixtures"]),
         .testTarget(name: "overturnCLITests", dependencies: ["overturn"]),
     ]
 )

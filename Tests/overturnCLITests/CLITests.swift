@@ -139,4 +139,56 @@ private func files(in folder: URL) throws -> [String] {
         let rejects = try String(contentsOf: folder.appendingPathComponent("g/rejects.csv"), encoding: .utf8)
         #expect(rejects == "line,column,reason\n502,11,\"failed_medications: \"\"-3\"\" is below the minimum 0\"\n")
     }
+
+    @Test func trainThenScore() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try overturn(["generate", "--rows", "3000", "--seed", "2", "-o", "train.csv"], in: folder)
+        let trained = try overturn(["train", "train.csv", "-o", "m.json"], in: folder)
+        #expect(trained.status == 0)
+        #expect(trained.err.contains("wrote m.json: logistic regression on 3,000 rows"))
+        #expect(try files(in: folder) == ["m.json", "train.csv"])
+
+        // Score a file with a bad row and a formula-like id: the bad row goes to the rejects file.
+        var text = try String(contentsOf: folder.appendingPathComponent("train.csv"), encoding: .utf8)
+        text += "=HYPERLINK(1),Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,2,450,30,1,2,\n"
+        text += "CLMBAD,Aetna,commercial,CA,96365,,F33.2,medical_necessity,9,0,2,450,30,1,2,\n"
+        try text.write(to: folder.appendingPathComponent("score.csv"), atomically: true, encoding: .utf8)
+        let scored = try overturn(["score", "score.csv", "--model", "m.json", "-o", "out.csv"], in: folder)
+        #expect(scored.status == 1)
+        #expect(scored.err.contains("1 rows were not scored; see out.csv.rejects.csv"))
+        let out = try String(contentsOf: folder.appendingPathComponent("out.csv"), encoding: .utf8).split(
+            separator: "\n")
+        #expect(out.count == 3002)
+        #expect(out[0] == "claim_id,probability")
+        #expect(out[3001].hasPrefix("'=HYPERLINK(1),0."))
+        let rejects = try String(contentsOf: folder.appendingPathComponent("out.csv.rejects.csv"), encoding: .utf8)
+        #expect(rejects == "line,column,reason\n3003,9,\"appeal_level: \"\"9\"\" is above the maximum 3\"\n")
+    }
+
+    @Test func trainingOnOneClassFailsClearly() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let header =
+            "claim_id,payer,plan_type,state,cpt_codes,modifiers,icd10_codes,denial_reason,appeal_level,prior_appeals,failed_medications,billed_amount,days_to_appeal,has_medical_necessity_letter,peer_reviewed_citations,outcome"
+        let text =
+            header
+            + "\nC1,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,3,450,30,1,2,1\nC2,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,3,450,30,1,2,1\n"
+        try text.write(to: folder.appendingPathComponent("one.csv"), atomically: true, encoding: .utf8)
+        let result = try overturn(["train", "one.csv", "-o", "m.json"], in: folder)
+        #expect(result.status != 0)
+        #expect(result.err.contains("one.csv: cannot train: every training row has label 1"))
+        #expect(try files(in: folder) == ["one.csv"])
+    }
+
+    @Test func scoreReportsAModelFileThatIsNotOne() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "{}".write(to: folder.appendingPathComponent("m.json"), atomically: true, encoding: .utf8)
+        try "a,b\n1,2\n".write(to: folder.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+        let result = try overturn(["score", "x.csv", "--model", "m.json", "-o", "out.csv"], in: folder)
+        #expect(result.status != 0)
+        #expect(result.err.contains("m.json: not an Overturn model file"))
+        #expect(try files(in: folder) == ["m.json", "x.csv"])
+    }
 }

@@ -1,0 +1,188 @@
+import Foundation
+
+/// Everything scoring needs, in one versioned JSON file: the fitted feature extractor (with its
+/// schema), the model, and how it was trained.
+///
+/// ```swift
+/// let file = ModelFile(extractor: extractor, model: .logistic(model), training: metadata)
+/// try file.write(to: "Models/claims-logistic.json")
+/// let loaded = try ModelFile.load(path: "Models/claims-logistic.json")
+/// let p = loaded.probabilities(batch.matrix)
+/// ```
+///
+/// The same model always writes the same bytes (sorted keys); writes are atomic.
+public struct ModelFile: Sendable, Equatable, Codable {
+    /// What the `format` field holds.
+    public static let formatName = "overturn-model"
+    /// The version this code writes and the newest it reads.
+    public static let currentFormatVersion = 1
+    /// Overturn's version, written into every file.
+    public static let overturnVersion = "0.1.0"
+
+    public var format: String
+    public var formatVersion: Int
+    public var overturnVersion: String
+    public var extractor: FeatureExtractor
+    public var model: Model
+    public var training: TrainingMetadata
+
+    public init(extractor: FeatureExtractor, model: Model, training: TrainingMetadata) {
+        format = Self.formatName
+        formatVersion = Self.currentFormatVersion
+        overturnVersion = Self.overturnVersion
+        self.extractor = extractor
+        self.model = model
+        self.training = training
+    }
+
+    /// The kinds of model a file can hold.
+    public enum Model: Sendable, Equatable {
+        case logistic(LogisticRegression)
+    }
+
+    /// How and on what the model was trained.
+    public struct TrainingMetadata: Sendable, Equatable, Codable {
+        /// The training file as it was named.
+        public var dataFile: String
+        public var rows: Int
+        public var positiveRows: Int
+        /// Rows not used, with a problem (listed in the rejects file at training time).
+        public var rejectedRows: Int
+        /// ISO 8601, UTC.
+        public var date: String
+
+        public init(dataFile: String, rows: Int, positiveRows: Int, rejectedRows: Int, date: Date = Date()) {
+            self.dataFile = dataFile
+            self.rows = rows
+            self.positiveRows = positiveRows
+            self.rejectedRows = rejectedRows
+            let formatter = ISO8601DateFormatter()
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            self.date = formatter.string(from: date)
+        }
+    }
+
+    // MARK: - Scoring
+
+    /// The log-odds of every row.
+    public func margins(_ matrix: FeatureMatrix) -> [Double] {
+        switch model {
+        case .logistic(let m): m.margins(matrix)
+        }
+    }
+
+    /// The probability of an overturn for every row.
+    public func probabilities(_ matrix: FeatureMatrix) -> [Double] {
+        margins(matrix).map(sigmoid)
+    }
+
+    /// A short name of the model's kind.
+    public var kind: String {
+        switch model {
+        case .logistic: "logistic"
+        }
+    }
+
+    // MARK: - Files
+
+    /// Writes the file atomically, keys sorted.
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let out = try OutputFile(path: path)
+        try out.write(try encoder.encode(self))
+        try out.write("\n")
+        try out.commit()
+    }
+
+    /// Loads and checks a model file.
+    ///
+    /// Throws `ModelFileError` naming the file and, for a malformed one, the place inside it.
+    public static func load(path: String) throws -> ModelFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ModelFileError.unreadable(file: path, reason: (error as NSError).localizedDescription)
+        }
+        struct Header: Decodable {
+            var format: String?
+            var formatVersion: Int?
+            var overturnVersion: String?
+        }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data), header.format == formatName else {
+            throw ModelFileError.notAModel(file: path)
+        }
+        if let version = header.formatVersion, version > currentFormatVersion {
+            throw ModelFileError.newerFormat(
+                file: path, version: version, writer: header.overturnVersion ?? "unknown",
+                supported: currentFormatVersion)
+        }
+        let file: ModelFile
+        do {
+            file = try JSONDecoder().decode(ModelFile.self, from: data)
+        } catch let error as DecodingError {
+            throw ModelFileError.invalid(file: path, detail: "\(SchemaError(decoding: error, file: path))")
+        }
+        switch file.model {
+        case .logistic(let m):
+            let width = file.extractor.width
+            guard m.weights.count == width, m.columnMeans.count == width,
+                m.scaling.allSatisfy({ $0.column >= 0 && $0.column < width && $0.scale > 0 }),
+                (m.weights + m.columnMeans + [m.intercept]).allSatisfy(\.isFinite)
+            else {
+                throw ModelFileError.invalid(
+                    file: path,
+                    detail:
+                        "\(path): model.logistic: does not fit the \(width) feature columns, or holds a number that is not finite"
+                )
+            }
+        }
+        return file
+    }
+}
+
+/// A model file that cannot be used.
+public enum ModelFileError: Error, Equatable, CustomStringConvertible {
+    case unreadable(file: String, reason: String)
+    case notAModel(file: String)
+    case newerFormat(file: String, version: Int, writer: String, supported: Int)
+    case invalid(file: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let file, let reason):
+            "\(file): cannot read the model: \(reason)"
+        case .notAModel(let file):
+            "\(file): not an Overturn model file (expected JSON with \"format\": \"\(ModelFile.formatName)\")"
+        case .newerFormat(let file, let version, let writer, let supported):
+            "\(file): model format version \(version) (written by Overturn \(writer)) is newer than this Overturn reads (\(supported)); upgrade Overturn"
+        case .invalid(_, let detail):
+            detail
+        }
+    }
+}
+
+extension ModelFile.Model: Codable {
+    private enum Key: String, CodingKey { case kind, logistic }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        let kind = try c.decode(String.self, forKey: .kind)
+        switch kind {
+        case "logistic": self = .logistic(try c.decode(LogisticRegression.self, forKey: .logistic))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: c, debugDescription: "unknown model kind \"\(kind)\"; expected logistic")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .logistic(let m):
+            try c.encode("logistic", forKey: .kind)
+            try c.encode(m, forKey: .logistic)
+        }
+    }
+}
