@@ -21,6 +21,15 @@ let package = Package(
             ],
             path: "Benchmarks/Ingestion",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "Linear",
+            dependencies: [
+                .product(name: "Overturn", package: overturnFolder.lastPathComponent),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Linear",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

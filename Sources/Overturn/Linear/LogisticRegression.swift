@@ -37,11 +37,18 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         /// scaling) is at most this.
         public var tolerance = 1e-6
         public var maxIterations = 1000
+        /// The optimizer; `auto` takes Newton when the design is narrow enough for its Hessian.
+        public var solver: Solver = .auto
+
+        public enum Solver: String, Sendable, Equatable, Codable, CaseIterable {
+            case auto, lbfgs, newton
+        }
 
         public init(
             c: Double = 1, classWeights: [Double]? = nil, balanced: Bool = false, tolerance: Double = 1e-6,
-            maxIterations: Int = 1000
+            maxIterations: Int = 1000, solver: Solver = .auto
         ) {
+            self.solver = solver
             self.c = c
             self.classWeights = classWeights
             self.balanced = balanced
@@ -103,12 +110,19 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         }
         let y = labels.map(Double.init)
         let s = (0..<labels.count).map { (sampleWeights?[$0] ?? 1) * classWeights[Int(labels[$0])] }
-        let objective = Objective(design: design, y: y, s: s, c: options.c)
+        let objective = LogisticObjective(design: design, y: y, s: s, c: options.c)
 
         var x = [Double](repeating: 0, count: design.width + 1)  // weights, then the intercept
-        let solver = LBFGS(tolerance: options.tolerance, maxIterations: options.maxIterations)
-        let result = solver.minimize(&x, gradientScale: options.c * s.reduce(0, +), progress: progress) {
-            objective.evaluate($0, gradient: &$1)
+        let useNewton = options.solver == .newton || (options.solver == .auto && design.width < NewtonSolver.maxWidth)
+        let result: LBFGS.Result
+        if useNewton {
+            result = NewtonSolver(tolerance: options.tolerance, maxIterations: options.maxIterations)
+                .minimize(&x, objective: objective, progress: progress)
+        } else {
+            let solver = LBFGS(tolerance: options.tolerance, maxIterations: options.maxIterations)
+            result = solver.minimize(&x, gradientScale: options.c * s.reduce(0, +), progress: progress) {
+                objective.evaluate($0, gradient: &$1)
+            }
         }
         return LogisticRegression(
             weights: Array(x[0..<design.width]), intercept: x[design.width], scaling: design.scaling,
@@ -204,13 +218,33 @@ func softplus(_ z: Double) -> Double {
 }
 
 /// The penalized logistic loss and its gradient over a design.
-private struct Objective {
+struct LogisticObjective {
     let design: LinearDesign
     let y: [Double]
     let s: [Double]
     let c: Double
 
+    /// The margins of every row at `x` (weights then intercept).
+    func margins(_ x: [Double]) -> [Double] {
+        let n = design.rows
+        let d = design.denseColumns.count
+        var z = [Double](repeating: x[design.width], count: n)
+        let wDense = design.denseColumns.map { x[$0] }
+        if d > 0 {
+            cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d), 1, design.dense, Int32(d), wDense, 1, 1, &z, 1)
+        }
+        for i in 0..<n {
+            for k in design.rowOffsets[i]..<design.rowOffsets[i + 1] {
+                z[i] += x[Int(design.columns[k])] * design.values[k]
+            }
+        }
+        return z
+    }
+
     /// Value at `x` (weights then intercept); writes the gradient.
+    ///
+    /// Hot loop of training (one call per line-search step): raw pointers over the CSR part, one
+    /// `exp` and one `log1p` per row for both the loss and the residual.
     func evaluate(_ x: [Double], gradient g: inout [Double]) -> Double {
         let n = design.rows
         let p = design.width
@@ -222,19 +256,24 @@ private struct Objective {
         if d > 0 {
             cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d), 1, design.dense, Int32(d), wDense, 1, 1, &z, 1)
         }
-        for i in 0..<n {
-            var sum = 0.0
-            for k in design.rowOffsets[i]..<design.rowOffsets[i + 1] {
-                sum += x[Int(design.columns[k])] * design.values[k]
-            }
-            z[i] += sum
-        }
-        // Loss, and the residuals r = C·s·(σ(z) − y).
         var loss = 0.0
         var r = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            loss += s[i] * (softplus(z[i]) - y[i] * z[i])
-            r[i] = c * s[i] * (sigmoid(z[i]) - y[i])
+        x.withUnsafeBufferPointer { w in
+            design.rowOffsets.withUnsafeBufferPointer { offsets in
+                design.columns.withUnsafeBufferPointer { columns in
+                    design.values.withUnsafeBufferPointer { values in
+                        for i in 0..<n {
+                            var zi = z[i]
+                            for k in offsets[i]..<offsets[i + 1] { zi += w[Int(columns[k])] * values[k] }
+                            // Loss softplus(z) − y·z and residual C·s·(σ(z) − y), sharing exp(−|z|).
+                            let e = exp(-abs(zi))
+                            loss += s[i] * (max(zi, 0) + log1p(e) - y[i] * zi)
+                            let sigma = zi >= 0 ? 1 / (1 + e) : e / (1 + e)
+                            r[i] = c * s[i] * (sigma - y[i])
+                        }
+                    }
+                }
+            }
         }
         var penalty = 0.0
         for j in 0..<p {
@@ -248,10 +287,17 @@ private struct Objective {
             for (j, column) in design.denseColumns.enumerated() { g[column] += gDense[j] }
         }
         var gb = 0.0
-        for i in 0..<n {
-            gb += r[i]
-            for k in design.rowOffsets[i]..<design.rowOffsets[i + 1] {
-                g[Int(design.columns[k])] += r[i] * design.values[k]
+        g.withUnsafeMutableBufferPointer { g in
+            design.rowOffsets.withUnsafeBufferPointer { offsets in
+                design.columns.withUnsafeBufferPointer { columns in
+                    design.values.withUnsafeBufferPointer { values in
+                        for i in 0..<n {
+                            let ri = r[i]
+                            gb += ri
+                            for k in offsets[i]..<offsets[i + 1] { g[Int(columns[k])] += ri * values[k] }
+                        }
+                    }
+                }
             }
         }
         g[p] = gb

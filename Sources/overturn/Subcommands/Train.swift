@@ -51,6 +51,11 @@ struct Train: ParsableCommand {
     @Option(help: "The most optimizer iterations.")
     var maxIterations: Int = 1000
 
+    @Option(
+        help:
+            "The optimizer: newton (a few exact steps; for up to 3,000 columns), lbfgs, or auto (newton when it fits).")
+    var solver: LogisticRegression.Options.Solver = .auto
+
     func validate() throws {
         guard c > 0 && c.isFinite else { throw ValidationError("--C must be a positive number") }
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive") }
@@ -83,7 +88,8 @@ struct Train: ParsableCommand {
         ) { rejects.append($0) }
         let (weights, balanced) = try classWeights()
         let options = LogisticRegression.Options(
-            c: c, classWeights: weights, balanced: balanced, tolerance: tolerance, maxIterations: maxIterations)
+            c: c, classWeights: weights, balanced: balanced, tolerance: tolerance, maxIterations: maxIterations,
+            solver: solver)
         let model: LogisticRegression
         do {
             model = try LogisticRegression.fit(batch, extractor: extractor, options: options) {
@@ -129,3 +135,5 @@ func writeRejects(_ rejects: [RowProblem], to path: String) throws {
     }
     try out.commit()
 }
+
+extension LogisticRegression.Options.Solver: ExpressibleByArgument {}

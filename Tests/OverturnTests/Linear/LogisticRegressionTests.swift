@@ -48,12 +48,16 @@ private let tiny = Schema(
         let (extractor, batch) = try FeatureExtractor.fitTransform(
             try CSVReader(path: path), schema: schema, requireLabel: true)
         #expect(extractor.columnNames == expected.columns)
-        let model = try LogisticRegression.fit(batch, extractor: extractor, options: strict)
-        let worst = zip(model.weights, expected.weights).map { abs($0 - $1) }.max() ?? 0
-        #expect(worst < 1e-4)
-        #expect(abs(model.intercept - expected.intercept) < 1e-4)
-        // The penalized objective is no worse than scikit-learn's by more than 1e-7 relative.
-        #expect(model.fit.objective <= expected.objective * (1 + 1e-7))
+        for solver in [LogisticRegression.Options.Solver.newton, .lbfgs] {
+            var options = strict
+            options.solver = solver
+            let model = try LogisticRegression.fit(batch, extractor: extractor, options: options)
+            let worst = zip(model.weights, expected.weights).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst < 1e-4, "\(solver)")
+            #expect(abs(model.intercept - expected.intercept) < 1e-4, "\(solver)")
+            // The penalized objective is no worse than scikit-learn's by more than 1e-7 relative.
+            #expect(model.fit.objective <= expected.objective * (1 + 1e-7), "\(solver)")
+        }
     }
 
     @Test func contributionsSumToTheMargin() throws {
@@ -123,7 +127,7 @@ private let tiny = Schema(
         let (extractor, batch) = try FeatureExtractor.fitTransform(
             try CSVReader(path: path), schema: .claims, requireLabel: true)
         let model = try LogisticRegression.fit(
-            batch, extractor: extractor, options: .init(tolerance: 1e-10, maxIterations: 5))
+            batch, extractor: extractor, options: .init(tolerance: 1e-10, maxIterations: 5, solver: .lbfgs))
         #expect(!model.fit.converged)
         #expect(model.fit.warning?.contains("did not converge after 5 iterations") == true)
     }
