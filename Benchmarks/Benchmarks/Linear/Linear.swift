@@ -21,8 +21,35 @@ func configuration() -> Benchmark.Configuration {
         maxDuration: .seconds(60), maxIterations: 5)
 }
 
+/// 200,000 rows of the training features as one dense row-major Float32 matrix (662 MB), and a model.
+let denseScoring: (LogisticRegression, [Float], rows: Int) = {
+    let (extractor, batch) = training
+    let model = try! LogisticRegression.fit(batch, extractor: extractor)
+    var dense = batch.matrix.dense()
+    dense += dense  // 200,000 rows: larger than any cache
+    return (model, dense, 2 * batch.matrix.rowCount)
+}()
+
+let gigabytesPerSecond = BenchmarkMetric.custom("GB/s", polarity: .prefersLarger, useScalingFactor: false)
+
 let benchmarks: @Sendable () -> Void = {
     BLASThreads.set(1)
+    Benchmark(
+        "Logistic regression, dense scoring through sgemv, 1 thread (200k × 827 Float32)",
+        configuration: .init(
+            metrics: [.wallClock, gigabytesPerSecond], timeUnits: .milliseconds, warmupIterations: 1,
+            maxDuration: .seconds(30), maxIterations: 10)
+    ) { benchmark in
+        let (model, dense, rows) = denseScoring
+        benchmark.startMeasurement()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let margins = dense.withUnsafeBufferPointer { model.margins(dense: $0, rows: rows) }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        benchmark.stopMeasurement()
+        blackHole(margins)
+        benchmark.measurement(gigabytesPerSecond, Int(Double(dense.count * 4) / 1e9 / seconds))
+    }
+
     for solver in [LogisticRegression.Options.Solver.newton, .lbfgs] {
         Benchmark("Logistic regression, \(solver.rawValue), 1 thread (100k claims)", configuration: configuration()) {
             benchmark in

@@ -172,6 +172,48 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         return out
     }
 
+    /// The log-odds of `rows` rows of a dense row-major Float32 matrix (`FeatureMatrix.dense()`),
+    /// through OpenBLAS `sgemv`: the bandwidth-bound scoring path for dense exports.
+    ///
+    /// A missing value (NaN) makes `sgemv`'s result NaN; such rows are scored again one by one with
+    /// the missing value at its mean, so the result equals `margins(_:)` on the same rows.
+    public func margins(dense: UnsafeBufferPointer<Float>, rows: Int) -> [Double] {
+        let width = weights.count
+        precondition(dense.count == rows * width, "a dense matrix of rows × \(width) values")
+        let (coefficients, missing, intercept) = scoringCoefficients
+        let floatCoefficients = coefficients.map(Float.init)
+        var z = [Float](repeating: 0, count: rows)
+        if rows > 0 {
+            cblas_sgemv(
+                CblasRowMajor, CblasNoTrans, Int32(rows), Int32(width), 1, dense.baseAddress, Int32(width),
+                floatCoefficients, 1, 0, &z, 1)
+        }
+        var out = [Double](repeating: 0, count: rows)
+        for i in 0..<rows {
+            if z[i].isNaN {
+                var sum = intercept
+                for j in 0..<width {
+                    let v = dense[i * width + j]
+                    sum += v.isNaN ? missing[j] : coefficients[j] * Double(v)
+                }
+                out[i] = sum
+            } else {
+                out[i] = intercept + Double(z[i])
+            }
+        }
+        return out
+    }
+
+    /// Contributions summed per input column (all columns of one schema feature are one reason).
+    public func contributionsByFeature(_ matrix: FeatureMatrix, row i: Int, extractor: FeatureExtractor)
+        -> (base: Double, contributions: [Double])
+    {
+        let (base, perColumn) = contributions(matrix, row: i)
+        var grouped = [Double](repeating: 0, count: extractor.schema.features.count)
+        for (column, value) in perColumn.enumerated() { grouped[extractor.columnFeature[column]] += value }
+        return (base, grouped)
+    }
+
     /// The probability of an overturn for every row of `matrix`.
     public func probabilities(_ matrix: FeatureMatrix) -> [Double] {
         margins(matrix).map(sigmoid)

@@ -72,6 +72,24 @@ private let tiny = Schema(
         }
     }
 
+    @Test func denseScoringEqualsSparseScoring() throws {
+        // Missing numbers included: those rows take the slow path.
+        var text = "id,payer,amount,letter,y\n"
+        for i in 0..<60 {
+            text +=
+                "r\(i),\(["A", "B", "C"][i % 3]),\(i % 5 == 0 ? "" : String(i % 7)),\(i % 2),\(i % 3 == 0 ? 1 : 0)\n"
+        }
+        let (model, extractor, batch) = try fit(text, schema: tiny)
+        let sparse = model.margins(batch.matrix)
+        let dense = batch.matrix.dense()
+        let fromDense = dense.withUnsafeBufferPointer { model.margins(dense: $0, rows: batch.matrix.rowCount) }
+        #expect(zip(sparse, fromDense).allSatisfy { abs($0 - $1) < 1e-5 })
+        // Grouped by input column, the contributions still sum to the margin.
+        let (base, grouped) = model.contributionsByFeature(batch.matrix, row: 5, extractor: extractor)
+        #expect(grouped.count == 3)
+        #expect(abs(base + grouped.reduce(0, +) - sparse[5]) < 1e-9)
+    }
+
     @Test func separableDataStaysFinite() throws {
         var text = "id,payer,amount,letter,y\n"
         for i in 0..<40 { text += "r\(i),A,\(i),\(i % 2),\(i % 2)\n" }  // the letter decides the outcome
