@@ -30,6 +30,11 @@ private let productsDirectory: URL = {
     return bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
 }()
 
+/// The header of the standard claim CSV.
+private let claimsHeader =
+    "claim_id,payer,plan_type,state,cpt_codes,modifiers,icd10_codes,denial_reason,appeal_level,prior_appeals,"
+    + "failed_medications,billed_amount,days_to_appeal,has_medical_necessity_letter,peer_reviewed_citations,outcome"
+
 /// A fresh folder for one test.
 private func makeFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("overturn-cli-\(UUID().uuidString)")
@@ -66,10 +71,8 @@ private func files(in folder: URL) throws -> [String] {
     @Test func validateListsProblemsAndFails() throws {
         let folder = try makeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let header =
-            "claim_id,payer,plan_type,state,cpt_codes,modifiers,icd10_codes,denial_reason,appeal_level,prior_appeals,failed_medications,billed_amount,days_to_appeal,has_medical_necessity_letter,peer_reviewed_citations,outcome"
         let text =
-            header
+            claimsHeader
             + "\nC1,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,-3,450,30,1,2,1\nC2,Aetna,commercial,CA,96365,,f33.2,medical_necessity,1,0,3,450,30,1,2,0\n"
         try text.write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
         let result = try overturn(["validate", "bad.csv"], in: folder)
@@ -169,10 +172,8 @@ private func files(in folder: URL) throws -> [String] {
     @Test func trainingOnOneClassFailsClearly() throws {
         let folder = try makeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let header =
-            "claim_id,payer,plan_type,state,cpt_codes,modifiers,icd10_codes,denial_reason,appeal_level,prior_appeals,failed_medications,billed_amount,days_to_appeal,has_medical_necessity_letter,peer_reviewed_citations,outcome"
         let text =
-            header
+            claimsHeader
             + "\nC1,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,3,450,30,1,2,1\nC2,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,3,450,30,1,2,1\n"
         try text.write(to: folder.appendingPathComponent("one.csv"), atomically: true, encoding: .utf8)
         let result = try overturn(["train", "one.csv", "-o", "m.json"], in: folder)

@@ -266,7 +266,8 @@ struct LogisticObjective {
     let s: [Double]
     let c: Double
 
-    /// The margins of every row at `x` (weights then intercept).
+    /// The margins of every row at `x` (weights then intercept): the dense block through BLAS, the
+    /// sparse part by its rows.
     func margins(_ x: [Double]) -> [Double] {
         let n = design.rows
         let d = design.denseColumns.count
@@ -275,9 +276,15 @@ struct LogisticObjective {
         if d > 0 {
             cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d), 1, design.dense, Int32(d), wDense, 1, 1, &z, 1)
         }
-        for i in 0..<n {
-            for k in design.rowOffsets[i]..<design.rowOffsets[i + 1] {
-                z[i] += x[Int(design.columns[k])] * design.values[k]
+        x.withUnsafeBufferPointer { w in
+            design.rowOffsets.withUnsafeBufferPointer { offsets in
+                design.columns.withUnsafeBufferPointer { columns in
+                    design.values.withUnsafeBufferPointer { values in
+                        for i in 0..<n {
+                            for k in offsets[i]..<offsets[i + 1] { z[i] += w[Int(columns[k])] * values[k] }
+                        }
+                    }
+                }
             }
         }
         return z
@@ -291,31 +298,15 @@ struct LogisticObjective {
         let n = design.rows
         let p = design.width
         let d = design.denseColumns.count
-        let b = x[p]
-        var z = [Double](repeating: b, count: n)
-        // Margins: the dense block through BLAS, the sparse part by its rows.
-        let wDense = design.denseColumns.map { x[$0] }
-        if d > 0 {
-            cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d), 1, design.dense, Int32(d), wDense, 1, 1, &z, 1)
-        }
+        let z = margins(x)
+        // Loss softplus(z) − y·z and residual r = C·s·(σ(z) − y), sharing exp(−|z|).
         var loss = 0.0
         var r = [Double](repeating: 0, count: n)
-        x.withUnsafeBufferPointer { w in
-            design.rowOffsets.withUnsafeBufferPointer { offsets in
-                design.columns.withUnsafeBufferPointer { columns in
-                    design.values.withUnsafeBufferPointer { values in
-                        for i in 0..<n {
-                            var zi = z[i]
-                            for k in offsets[i]..<offsets[i + 1] { zi += w[Int(columns[k])] * values[k] }
-                            // Loss softplus(z) − y·z and residual C·s·(σ(z) − y), sharing exp(−|z|).
-                            let e = exp(-abs(zi))
-                            loss += s[i] * (max(zi, 0) + log1p(e) - y[i] * zi)
-                            let sigma = zi >= 0 ? 1 / (1 + e) : e / (1 + e)
-                            r[i] = c * s[i] * (sigma - y[i])
-                        }
-                    }
-                }
-            }
+        for i in 0..<n {
+            let e = exp(-abs(z[i]))
+            loss += s[i] * (max(z[i], 0) + log1p(e) - y[i] * z[i])
+            let sigma = z[i] >= 0 ? 1 / (1 + e) : e / (1 + e)
+            r[i] = c * s[i] * (sigma - y[i])
         }
         var penalty = 0.0
         for j in 0..<p {
