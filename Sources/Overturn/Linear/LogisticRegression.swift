@@ -153,19 +153,34 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
     }
 
     /// The log-odds of every row of `matrix` (raw features, as the extractor gives them).
-    public func margins(_ matrix: FeatureMatrix) -> [Double] {
+    ///
+    /// - Parameter threads: rows are split into this many contiguous ranges scored in parallel; the
+    ///   result does not depend on it.
+    public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
         let (coefficients, missing, intercept) = scoringCoefficients
-        var out = [Double](repeating: intercept, count: matrix.rowCount)
-        matrix.columns.withUnsafeBufferPointer { columns in
-            matrix.values.withUnsafeBufferPointer { values in
-                for i in 0..<matrix.rowCount {
-                    var z = intercept
-                    for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
-                        let j = Int(columns[k])
-                        let v = values[k]
-                        z += v.isNaN ? missing[j] : coefficients[j] * Double(v)
+        let rows = matrix.rowCount
+        var out = [Double](repeating: intercept, count: rows)
+        let parts = max(1, min(threads, rows / 4096))  // small batches are not worth a thread
+        out.withUnsafeMutableBufferPointer { out in
+            let target = SharedBuffer(out)
+            matrix.rowOffsets.withUnsafeBufferPointer { offsets in
+                matrix.columns.withUnsafeBufferPointer { columns in
+                    matrix.values.withUnsafeBufferPointer { values in
+                        let csr = (SharedBuffer(offsets), SharedBuffer(columns), SharedBuffer(values))
+                        DispatchQueue.concurrentPerform(iterations: parts) { part in
+                            let (offsets, columns, values) = (csr.0.base, csr.1.base, csr.2.base)
+                            // A tight sparse dot per row (assumes sorted, in-range columns: FeatureMatrix's invariant).
+                            for i in (rows * part / parts)..<(rows * (part + 1) / parts) {
+                                var z = intercept
+                                for k in offsets[i]..<offsets[i + 1] {
+                                    let j = Int(columns[k])
+                                    let v = values[k]
+                                    z += v.isNaN ? missing[j] : coefficients[j] * Double(v)
+                                }
+                                target.base[i] = z
+                            }
+                        }
                     }
-                    out[i] = z
                 }
             }
         }
@@ -215,8 +230,8 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
     }
 
     /// The probability of an overturn for every row of `matrix`.
-    public func probabilities(_ matrix: FeatureMatrix) -> [Double] {
-        margins(matrix).map(sigmoid)
+    public func probabilities(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
+        margins(matrix, threads: threads).map(sigmoid)
     }
 
     /// Exact contributions of every column to row `i`'s log-odds, `wⱼ·(x̃ⱼ − meanⱼ)` in the design
@@ -345,5 +360,15 @@ extension FeatureExtractor {
             let kind = schema.features[f].kind
             return kind == .number || kind == .flag ? block.offset : nil
         }
+    }
+}
+
+/// A buffer that concurrent iterations read, or write at disjoint indices.
+struct SharedBuffer<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+
+    init(_ buffer: UnsafeMutableBufferPointer<T>) { base = buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)! }
+    init(_ buffer: UnsafeBufferPointer<T>) {
+        base = UnsafeMutablePointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 8)!)
     }
 }

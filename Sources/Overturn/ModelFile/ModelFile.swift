@@ -64,16 +64,16 @@ public struct ModelFile: Sendable, Equatable, Codable {
 
     // MARK: - Scoring
 
-    /// The log-odds of every row.
-    public func margins(_ matrix: FeatureMatrix) -> [Double] {
+    /// The log-odds of every row, on `threads` threads.
+    public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
         switch model {
-        case .logistic(let m): m.margins(matrix)
+        case .logistic(let m): m.margins(matrix, threads: threads)
         }
     }
 
-    /// The probability of an overturn for every row.
-    public func probabilities(_ matrix: FeatureMatrix) -> [Double] {
-        margins(matrix).map(sigmoid)
+    /// The probability of an overturn for every row, on `threads` threads.
+    public func probabilities(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
+        margins(matrix, threads: threads).map(sigmoid)
     }
 
     /// A short name of the model's kind.

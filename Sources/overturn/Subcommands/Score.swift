@@ -24,12 +24,20 @@ struct Score: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "The CSV to write, or - for standard output.")
     var output: String = "-"
 
+    @Option(help: "Threads to score on (OpenBLAS's and Overturn's own); the output does not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
+        BLASThreads.set(threads)
         let file = try ModelFile.load(path: model)
         let reader = try CSVReader(path: input)
         var rejects: [RowProblem] = []
         let batch = try file.extractor.transform(reader) { rejects.append($0) }
-        let probabilities = file.probabilities(batch.matrix)
+        let probabilities = file.probabilities(batch.matrix, threads: threads)
         let out = try OutputFile(path: output)
         try out.write("\(csvQuoted(spreadsheetSafe(file.extractor.schema.id ?? "line"))),probability\n")
         var line: [UInt8] = []

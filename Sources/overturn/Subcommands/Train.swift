@@ -56,11 +56,15 @@ struct Train: ParsableCommand {
             "The optimizer: newton (a few exact steps; for up to 3,000 columns), lbfgs, or auto (newton when it fits).")
     var solver: LogisticRegression.Options.Solver = .auto
 
+    @Option(help: "Threads for OpenBLAS (the optimizer's own loops run on one).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func validate() throws {
         guard c > 0 && c.isFinite else { throw ValidationError("--C must be a positive number") }
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive") }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
         guard minCount >= 1 else { throw ValidationError("--min-count must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         _ = try classWeights()
     }
 
@@ -79,6 +83,7 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let start = Date()
+        BLASThreads.set(threads)
         let reader = try CSVReader(path: input)
         let schema = try resolveSchema(self.schema, header: reader.header, file: reader.file)
         var rejects: [RowProblem] = []

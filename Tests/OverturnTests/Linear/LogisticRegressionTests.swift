@@ -90,6 +90,20 @@ private let tiny = Schema(
         #expect(abs(base + grouped.reduce(0, +) - sparse[5]) < 1e-9)
     }
 
+    @Test func threadsDoNotChangeTheScores() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("c.csv")
+        let out = try OutputFile(path: path)
+        _ = try ClaimsGenerator(seed: 5).write(rows: 20_000, to: out)
+        try out.commit()
+        let (extractor, batch) = try FeatureExtractor.fitTransform(
+            try CSVReader(path: path), schema: .claims, requireLabel: true)
+        let model = try LogisticRegression.fit(batch, extractor: extractor)
+        let one = model.margins(batch.matrix, threads: 1)
+        #expect(model.margins(batch.matrix, threads: 2) == one)
+        #expect(model.margins(batch.matrix, threads: 3) == one)
+    }
+
     @Test func separableDataStaysFinite() throws {
         var text = "id,payer,amount,letter,y\n"
         for i in 0..<40 { text += "r\(i),A,\(i),\(i % 2),\(i % 2)\n" }  // the letter decides the outcome
