@@ -32,8 +32,44 @@ let denseScoring: (LogisticRegression, [Float], rows: Int) = {
 
 let gigabytesPerSecond = BenchmarkMetric.custom("GB/s", polarity: .prefersLarger, useScalingFactor: false)
 
+/// Sums every value with 4 × 16 accumulators: the matrix's read bandwidth on one core, measured in the
+/// same run as the scoring it bounds (the limits of `../shared/bench/peers/limits.py`, in Swift).
+func readAll(_ values: UnsafeBufferPointer<Float>) -> Float {
+    var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+    let raw = UnsafeRawPointer(values.baseAddress!)
+    var i = 0
+    while i + 64 <= values.count {
+        a0 += raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self)
+        a1 += raw.loadUnaligned(fromByteOffset: 4 * (i + 16), as: SIMD16<Float>.self)
+        a2 += raw.loadUnaligned(fromByteOffset: 4 * (i + 32), as: SIMD16<Float>.self)
+        a3 += raw.loadUnaligned(fromByteOffset: 4 * (i + 48), as: SIMD16<Float>.self)
+        i += 64
+    }
+    var sum = (a0 + a1 + a2 + a3).sum()
+    while i < values.count {
+        sum += values[i]
+        i += 1
+    }
+    return sum
+}
+
 let benchmarks: @Sendable () -> Void = {
     BLASThreads.set(1)
+    Benchmark(
+        "Read bandwidth: sum of the same 200k × 827 Float32, 1 thread",
+        configuration: .init(
+            metrics: [.wallClock, gigabytesPerSecond], timeUnits: .milliseconds, warmupIterations: 1,
+            maxDuration: .seconds(30), maxIterations: 10)
+    ) { benchmark in
+        let (_, dense, _) = denseScoring
+        benchmark.startMeasurement()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let sum = dense.withUnsafeBufferPointer(readAll)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        benchmark.stopMeasurement()
+        blackHole(sum)
+        benchmark.measurement(gigabytesPerSecond, Int(Double(dense.count * 4) / 1e9 / seconds))
+    }
     Benchmark(
         "Logistic regression, dense scoring through sgemv, 1 thread (200k × 827 Float32)",
         configuration: .init(
