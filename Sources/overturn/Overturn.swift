@@ -7,10 +7,15 @@ struct OverturnCommand: ParsableCommand {
         commandName: "overturn",
         abstract: "Predict which denied health-insurance claims will win on appeal, and why.",
         discussion: """
-            Overturn reads claims exports (CSV), learns from past appeal outcomes, and scores, explains \
-            and ranks new denials. Start by checking a file against its schema:
+            Overturn reads claims exports (CSV), learns from past appeal outcomes, and scores new \
+            denials. Score the shipped sample with the shipped model:
 
-              overturn validate Datasets/claims-sample.csv
+              overturn score Datasets/claims-sample.csv --model Models/claims-logistic.json -o scores.csv
+
+            Train on your own past outcomes (checking the file first):
+
+              overturn validate past.csv --require-label
+              overturn train past.csv -o model.json
 
             or make synthetic claims to try things on:
 

@@ -8,7 +8,8 @@ struct Score: ParsableCommand {
         discussion: """
             Writes one line per claim, `ID,probability`, in the order of INPUT. A label column in INPUT \
             is ignored. Rows with problems are not scored: they are listed in OUTPUT.rejects.csv \
-            (line, column, reason) and the run ends with status 1. The output appears only when the \
+            (scores.rejects.csv when OUTPUT is -) with line, column and reason, and the run ends with \
+            status 1. The output appears only when the \
             run is complete.
 
               overturn score Datasets/claims-sample.csv --model Models/claims-logistic.json -o scores.csv
