@@ -27,14 +27,8 @@ extension FeatureExtractor {
             CompiledFeature(spec: $0, block: FeatureBlock(offset: 0, levels: []), firstLevel: 0)
         }
         let labels = schema.label.map(LabelMatcher.init)
-        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * (maxCodeBytes + 16))
-        defer { scratch.deallocate() }
-        let caches = UnsafeMutablePointer<CodeListCache>.allocate(capacity: plan.count)
-        for f in plan.indices { (caches + f).initialize(to: CodeListCache()) }
-        defer {
-            for f in plan.indices { caches[f].deallocate() }
-            caches.deallocate()
-        }
+        let workspace = ExtractionWorkspace(features: plan.count)
+        let (caches, scratch) = (workspace.caches, workspace.scratch)
 
         // Entries hold a provisional key id (≥ 0), or a block's own column as -(2f + role) - 1 with
         // role 0 for a number's value and 1 for `(missing)`; both become columns at the end.

@@ -109,10 +109,14 @@ public struct FeatureExtractor: Sendable {
             batch.matrix.reserve(rows: rows, entries: rows * 24)
         }
         let workspace = ExtractionWorkspace(features: plan.count)
+        var row = RowBuffer()  // a local, not the workspace's: the extraction loop mutates it per value
+        defer { row.deallocate() }
         guard maxRows > 0 else { return batch }
         do {
             try reader.forEachRow(report: report) {
-                extract(reader, bound, requireLabel: requireLabel, into: &batch, workspace: workspace, report: report)
+                extract(
+                    reader, bound, requireLabel: requireLabel, into: &batch, row: &row, workspace: workspace,
+                    report: report)
                 if batch.matrix.rowCount == maxRows { throw StopIteration() }
             }
         } catch is StopIteration {}
@@ -123,13 +127,13 @@ public struct FeatureExtractor: Sendable {
     @inline(__always)
     private func extract(
         _ source: CSVReader, _ bound: BoundSchema, requireLabel: Bool, into batch: inout FeatureBatch,
-        workspace: ExtractionWorkspace, report: (RowProblem) -> Void
+        row: inout RowBuffer, workspace: ExtractionWorkspace, report: (RowProblem) -> Void
     ) {
         let label: Float
         do {
             label = try Self.label(of: source, bound, labels, requireLabel: requireLabel)
-            workspace.row.clear()
-            try extractRow(source, bound, into: &workspace.row, caches: workspace.caches, scratch: workspace.scratch)
+            row.clear()
+            try extractRow(source, bound, into: &row, caches: workspace.caches, scratch: workspace.scratch)
         } catch let problem as ValueProblem {
             report(
                 RowProblem(
@@ -138,7 +142,7 @@ public struct FeatureExtractor: Sendable {
         } catch {
             preconditionFailure("extraction throws only value problems, not \(error)")
         }
-        batch.matrix.append(workspace.row)
+        batch.matrix.append(row)
         batch.labels.append(label)
         batch.lines.append(source.line)
         batch.ids.append(bound.idIndex.map { source.field($0).trimmed.string } ?? String(source.line))
@@ -408,10 +412,8 @@ extension ValueProblem {
 /// Thrown inside a row loop to stop it early.
 struct StopIteration: Error {}
 
-/// What extracting rows needs besides the extractor: a row buffer, code-list caches, scratch space.
+/// What extracting rows needs besides the extractor and its row buffer: code-list caches, scratch space.
 final class ExtractionWorkspace {
-    /// Used by one thread, mutated for every value: no dynamic exclusivity checks.
-    @exclusivity(unchecked) var row = RowBuffer()
     let caches: UnsafeMutablePointer<CodeListCache>
     let scratch: UnsafeMutablePointer<UInt8>
     private let features: Int
@@ -424,7 +426,6 @@ final class ExtractionWorkspace {
     }
 
     deinit {
-        row.deallocate()
         for f in 0..<features { caches[f].deallocate() }
         caches.deallocate()
         scratch.deallocate()
