@@ -45,16 +45,6 @@ public struct CSVField {
     /// Whether the field is blank: empty or only spaces and tabs.
     @inlinable
     public var isBlank: Bool { trimmed.count == 0 }
-
-    /// Whether the field's bytes equal `text`'s UTF-8, ignoring ASCII case.
-    public func equalsIgnoringASCIICase(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { other in
-            guard other.count == count else { return false }
-            for i in 0..<count where asciiLower(start[i]) != asciiLower(other[i]) { return false }
-            return true
-        }
-    }
 }
 
 @inlinable
