@@ -73,6 +73,15 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("Features: fit and extract in one read, 2 threads (1M claims)", configuration: configuration()) {
+        benchmark in
+        try measure(benchmark) {
+            let (fitted, batch) = try FeatureExtractor.fitTransform(
+                CSVReader(path: claimsFile), schema: .claims, requireLabel: true, threads: 2)
+            return fitted.width + batch.matrix.nonZeroCount
+        }
+    }
+
     Benchmark("Features: parse + fit vocabularies (1M claims)", configuration: configuration()) { benchmark in
         try measure(benchmark) { try FeatureExtractor.fit(CSVReader(path: claimsFile), schema: .claims).width }
     }

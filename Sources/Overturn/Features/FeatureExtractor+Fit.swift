@@ -205,6 +205,20 @@ struct VocabularyCounter {
         return true
     }
 
+    /// Adds another counter's keys and counts (rows of different parts of a file); returns, for each
+    /// of its keys, the key here.
+    mutating func absorb(_ other: VocabularyCounter) -> [Int] {
+        (0..<other.table.count).map { k in
+            let merged = other.table.key(k).withUnsafeBufferPointer { table.insert($0) }
+            if merged == counts.count {
+                counts.append(0)
+                lastRow.append(0)
+            }
+            counts[merged] += other.counts[k]
+            return merged
+        }
+    }
+
     /// Takes back one count of key `k` (its row was rejected after the key was counted).
     @inline(__always)
     func unbump(_ k: Int) {

@@ -1,3 +1,5 @@
+import Foundation
+
 extension FeatureExtractor {
     /// Fits the vocabularies on `reader` and extracts its rows in the same read: what training does.
     ///
@@ -7,54 +9,116 @@ extension FeatureExtractor {
     /// the counts are known. Rows with problems are not extracted; each goes to `report`.
     public static func fitTransform(
         _ reader: CSVReader, schema: Schema, options: FeatureOptions = FeatureOptions(),
-        requireLabel: Bool = false, report: (RowProblem) -> Void = { _ in }
+        requireLabel: Bool = false, threads: Int = 1, report: (RowProblem) -> Void = { _ in }
     ) throws -> (extractor: FeatureExtractor, batch: FeatureBatch) {
         let bound = try BoundSchema(schema, header: reader.header, file: reader.file, requireLabel: requireLabel)
-        var counter = VocabularyCounter()
-        defer { counter.deallocate() }
-        var firstLevels: [Int] = []
-        var levelOwners: [(feature: FeatureSpec, level: Int)] = []  // for each global level
-        var levelFeature: [Int] = []
-        for (f, spec) in schema.features.enumerated() {
-            firstLevels.append(levelOwners.count)
-            for l in 0..<spec.levelCount {
-                levelOwners.append((spec, l))
-                levelFeature.append(f)
+        let pass = ProvisionalPass(schema: schema, bound: bound, requireLabel: requireLabel)
+
+        // On several threads, each reads its own byte range of the file; a range that does not end
+        // cleanly (a quote that fooled the split) sends the whole file through one thread instead.
+        var parts: [ProvisionalPart]? = nil
+        var lineOffset = 0  // range readers count lines from 1 after the header
+        if threads > 1, let points = reader.splitPoints(parts: threads) {
+            let results = ConcurrentResults<Result<ProvisionalPart, Error>>(count: points.count - 1)
+            let (file, header) = (reader.file, reader.header)
+            DispatchQueue.concurrentPerform(iterations: points.count - 1) { p in
+                results[p] = Result {
+                    try pass.run(try CSVReader(path: file, range: points[p]..<points[p + 1], header: header))
+                }
+            }
+            let outcomes = results.values
+            let succeeded = outcomes.compactMap { try? $0.get() }
+            if succeeded.count == outcomes.count {
+                parts = succeeded
+                lineOffset = reader.linesRead
+            } else {
+                for part in succeeded { part.counter.deallocate() }
             }
         }
-        precondition(levelOwners.count < 1 << 16, "too many vocabulary levels")
-        let plan = schema.features.map {
+        if parts == nil {
+            parts = [try pass.run(reader)]  // the workers read their own copies: `reader` is still at the first row
+        }
+        return try finish(parts!, pass: pass, options: options, firstLine: lineOffset, report: report)
+    }
+}
+
+/// Values hashed to provisional keys, rows in the provisional columns: one thread's share of a file.
+struct ProvisionalPart {
+    var counter = VocabularyCounter()
+    /// Entries hold a provisional key id (≥ 0), or a block's own column as -(2f + role) - 1 with role
+    /// 0 for a number's value and 1 for `(missing)`.
+    var rowOffsets: [Int] = [0]
+    var columns: [Int32] = []
+    var values: [Float] = []
+    var ids: [String] = []
+    var labels: [Float] = []
+    /// Lines counted from the part's first line.
+    var lines: [Int] = []
+    var problems: [RowProblem] = []
+    var linesRead = 0
+}
+
+/// The row loop of `fitTransform`: checks each row, counts its values, keeps its provisional entries.
+struct ProvisionalPass: Sendable {
+    let schema: Schema
+    let bound: BoundSchema
+    let requireLabel: Bool
+    let plan: [CompiledFeature]
+    let labels: LabelMatcher?
+    /// Feature f's levels are firstLevels[f] ..< firstLevels[f] + levelCount.
+    let firstLevels: [Int]
+    let levelCount: Int
+
+    init(schema: Schema, bound: BoundSchema, requireLabel: Bool) {
+        self.schema = schema
+        self.bound = bound
+        self.requireLabel = requireLabel
+        plan = schema.features.map {
             CompiledFeature(spec: $0, block: FeatureBlock(offset: 0, levels: []), firstLevel: 0)
         }
-        let labels = schema.label.map(LabelMatcher.init)
+        labels = schema.label.map(LabelMatcher.init)
+        var firstLevels: [Int] = []
+        var count = 0
+        for spec in schema.features {
+            firstLevels.append(count)
+            count += spec.levelCount
+        }
+        precondition(count < 1 << 16, "too many vocabulary levels")
+        self.firstLevels = firstLevels
+        levelCount = count
+    }
+
+    @inline(__always)
+    private func own(_ f: Int, _ role: Int32) -> Int32 { -(2 * Int32(f) + role) - 1 }
+
+    /// Reads every row of `reader` into a part (its problems kept in the part, in order).
+    func run(_ reader: CSVReader) throws -> ProvisionalPart {
+        var part = ProvisionalPart()
         let workspace = ExtractionWorkspace(features: plan.count)
         let (caches, scratch) = (workspace.caches, workspace.scratch)
-
-        // Entries hold a provisional key id (≥ 0), or a block's own column as -(2f + role) - 1 with
-        // role 0 for a number's value and 1 for `(missing)`; both become columns at the end.
-        var rowOffsets: [Int] = [0]
-        var columns: [Int32] = []
-        var values: [Float] = []
-        var ids: [String] = []
-        var rowLabels: [Float] = []
-        var lines: [Int] = []
+        let (schema, bound, plan, labels, requireLabel, firstLevels) = (
+            self.schema, self.bound, self.plan, self.labels, self.requireLabel, self.firstLevels
+        )
         if let size = reader.fileSize {
             let rows = size / 96
-            rowOffsets.reserveCapacity(rows + 1)
-            columns.reserveCapacity(rows * 24)
-            values.reserveCapacity(rows * 24)
+            part.rowOffsets.reserveCapacity(rows + 1)
+            part.columns.reserveCapacity(rows * 24)
+            part.values.reserveCapacity(rows * 24)
         }
-        @inline(__always) func own(_ f: Int, _ role: Int32) -> Int32 { -(2 * Int32(f) + role) - 1 }
-
+        var counter = part.counter
+        var columns = part.columns
+        var values = part.values
+        part.columns = []
+        part.values = []
         var row = 0
         var entries = RowBuffer()
         defer { entries.deallocate() }
-        try reader.forEachRow(report: report) {
+        try reader.forEachRow(report: { part.problems.append($0) }) {
             row += 1
             entries.clear()
             let label: Float
             do {
-                label = try Self.label(of: reader, bound, labels, requireLabel: requireLabel)
+                label = try FeatureExtractor.label(of: reader, bound, labels, requireLabel: requireLabel)
                 for f in plan.indices {
                     let feature = plan[f]
                     let field = reader.field(bound.featureIndices[f])
@@ -70,7 +134,7 @@ extension FeatureExtractor {
                             continue
                         }
                         if feature.kind == .codes && !feature.accepts(field, scratch: scratch) {
-                            throw problem(
+                            throw FeatureExtractor.problem(
                                 in: schema.features[f], field, column: bound.featureIndices[f] + 1, scratch: scratch)
                         }
                         let start = entries.count
@@ -95,14 +159,14 @@ extension FeatureExtractor {
                             case .value(let v): value = v
                             case .missing: value = nil
                             default:
-                                throw problem(
+                                throw FeatureExtractor.problem(
                                     in: schema.features[f], field, column: bound.featureIndices[f] + 1, scratch: scratch
                                 )
                             }
                         } else {
                             value = FieldRules.checkFlag(field)
                             if value == -1 {
-                                throw problem(
+                                throw FeatureExtractor.problem(
                                     in: schema.features[f], field, column: bound.featureIndices[f] + 1, scratch: scratch
                                 )
                             }
@@ -120,18 +184,50 @@ extension FeatureExtractor {
             } catch let problem as ValueProblem {
                 // Undo the row: its keys were counted once each.
                 for k in entries.columns(from: 0) where k >= 0 { counter.unbump(Int(k)) }
-                report(
+                part.problems.append(
                     RowProblem(
                         SourceLocation(file: reader.file, line: reader.line, column: problem.column), problem.message))
                 return
             }
             columns.append(contentsOf: entries.columns(from: 0))
             values.append(contentsOf: UnsafeBufferPointer(start: entries.values, count: entries.count))
-            rowOffsets.append(columns.count)
-            rowLabels.append(label)
-            lines.append(reader.line)
-            ids.append(bound.idIndex.map { reader.field($0).trimmed.string } ?? String(reader.line))
+            part.rowOffsets.append(columns.count)
+            part.labels.append(label)
+            part.lines.append(reader.line)
+            part.ids.append(bound.idIndex.map { reader.field($0).trimmed.string } ?? String(reader.line))
         }
+        part.counter = counter
+        part.columns = columns
+        part.values = values
+        part.linesRead = reader.linesRead
+        return part
+    }
+}
+
+extension FeatureExtractor {
+    /// Merges the parts' vocabularies, builds the extractor, and turns provisional entries into
+    /// columns: one linear pass, sorting each row and merging entries that now share a column.
+    fileprivate static func finish(
+        _ parts: [ProvisionalPart], pass: ProvisionalPass, options: FeatureOptions, firstLine: Int,
+        report: (RowProblem) -> Void
+    ) throws -> (extractor: FeatureExtractor, batch: FeatureBatch) {
+        let schema = pass.schema
+        var levelOwners: [(feature: FeatureSpec, level: Int)] = []  // for each global level
+        var levelFeature: [Int] = []
+        for (f, spec) in schema.features.enumerated() {
+            for l in 0..<spec.levelCount {
+                levelOwners.append((spec, l))
+                levelFeature.append(f)
+            }
+        }
+        // One vocabulary for all parts: each part's keys map to the merged ones, counts add up.
+        var merged = VocabularyCounter()
+        defer {
+            merged.deallocate()
+            for part in parts { part.counter.deallocate() }
+        }
+        let toMerged = parts.map { merged.absorb($0.counter) }
+        let counter = merged
 
         // The vocabularies, then every provisional key's column.
         let levels = counter.levels(of: schema, minCount: options.minCount)
@@ -149,7 +245,7 @@ extension FeatureExtractor {
         for k in keyColumn.indices {
             let (level, value) = counter.levelAndValue(k, schemaLevels: levelOwners)
             let f = levelFeature[level]
-            let l = level - firstLevels[f]
+            let l = level - pass.firstLevels[f]
             let block = blocks[f]
             let within = positions[level][value] ?? block.levels[l].values.count  // rare: the level's (other)
             keyColumn[k] = Int32(block.offset + block.levelOffset(l) + within)
@@ -160,40 +256,61 @@ extension FeatureExtractor {
         }
 
         // Remap, then sort each row and merge the entries that now share a column (two rare codes
-        // in one `(other)`).
+        // in one `(other)`). Parts follow each other; their lines continue from the part before.
+        let total = parts.reduce(0) { $0 + $1.columns.count }
+        var rowOffsets: [Int] = [0]
+        rowOffsets.reserveCapacity(parts.reduce(1) { $0 + $1.rowOffsets.count - 1 })
+        var columns = [Int32](repeating: 0, count: total)
+        var values = [Float](repeating: 0, count: total)
+        var ids: [String] = []
+        var labels: [Float] = []
+        var lines: [Int] = []
         var write = 0
-        columns.withUnsafeMutableBufferPointer { c in
-            values.withUnsafeMutableBufferPointer { v in
-                var read = 0
-                for r in 1..<rowOffsets.count {
-                    let end = rowOffsets[r]
-                    let rowStart = write
-                    while read < end {
-                        let raw = c[read]
-                        let column = raw >= 0 ? keyColumn[Int(raw)] : ownColumns[Int(-raw - 1)]
-                        let value = v[read]
-                        read += 1
-                        var j = write
-                        while j > rowStart && c[j - 1] > column {
-                            c[j] = c[j - 1]
-                            v[j] = v[j - 1]
-                            j -= 1
-                        }
-                        if j > rowStart && c[j - 1] == column {
-                            // Already present (value 1): close the gap the shifting opened.
-                            for m in j..<write {
-                                c[m] = c[m + 1]
-                                v[m] = v[m + 1]
+        var lineOffset = firstLine
+        for (p, part) in parts.enumerated() {
+            let partColumn = toMerged[p].map { keyColumn[$0] }
+            columns.withUnsafeMutableBufferPointer { c in
+                values.withUnsafeMutableBufferPointer { v in
+                    var read = 0
+                    for r in 1..<part.rowOffsets.count {
+                        let end = part.rowOffsets[r]
+                        let rowStart = write
+                        while read < end {
+                            let raw = part.columns[read]
+                            let column = raw >= 0 ? partColumn[Int(raw)] : ownColumns[Int(-raw - 1)]
+                            let value = part.values[read]
+                            read += 1
+                            var j = write
+                            while j > rowStart && c[j - 1] > column {
+                                c[j] = c[j - 1]
+                                v[j] = v[j - 1]
+                                j -= 1
                             }
-                            continue
+                            if j > rowStart && c[j - 1] == column {
+                                // Already present (value 1): close the gap the shifting opened.
+                                for m in j..<write {
+                                    c[m] = c[m + 1]
+                                    v[m] = v[m + 1]
+                                }
+                                continue
+                            }
+                            c[j] = column
+                            v[j] = value
+                            write += 1
                         }
-                        c[j] = column
-                        v[j] = value
-                        write += 1
+                        rowOffsets.append(write)
                     }
-                    rowOffsets[r] = write
                 }
             }
+            ids += part.ids
+            labels += part.labels
+            lines += part.lines.map { $0 + lineOffset }
+            for problem in part.problems {
+                var moved = problem
+                moved.location.line += lineOffset
+                report(moved)
+            }
+            lineOffset += part.linesRead
         }
         columns.removeSubrange(write...)
         values.removeSubrange(write...)
@@ -201,7 +318,7 @@ extension FeatureExtractor {
         var batch = FeatureBatch(width: extractor.width)
         batch.matrix = FeatureMatrix(width: extractor.width, rowOffsets: rowOffsets, columns: columns, values: values)
         batch.ids = ids
-        batch.labels = rowLabels
+        batch.labels = labels
         batch.lines = lines
         return (extractor, batch)
     }

@@ -47,6 +47,10 @@ public final class CSVReader {
     @exclusivity(unchecked) private var end = 0  // end of the valid bytes
     @exclusivity(unchecked) private var atEOF = false
     @exclusivity(unchecked) private var nextLine = 1
+    /// Bytes still to read from the file (a byte range reader stops at the range's end).
+    private var remaining = Int.max
+    /// Where the rows start in the file: after the byte-order mark and the header.
+    public private(set) var dataStart = 0
     /// Field i of the current row is buffer[bounds[2i] ..< bounds[2i + 1]].
     @exclusivity(unchecked) private var bounds: UnsafeMutablePointer<Int>
     @exclusivity(unchecked) private var boundsCapacity = 64  // fields bounds has room for
@@ -85,6 +89,69 @@ public final class CSVReader {
         buffer = .allocate(capacity: capacity)
         bounds = .allocate(capacity: 2 * boundsCapacity)
         try readHeader()  // on failure, deinit frees the buffer and closes the file
+    }
+
+    /// Reads the rows in bytes `range` of a file whose header is already known: one of several readers
+    /// that split a file between threads. No header is read; lines are counted from 1 within the range
+    /// (the caller adds the lines before it).
+    init(path: String, range: Range<Int>, header: [String], chunkSize: Int = 1 << 20) throws {
+        file = path
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CSVError.cannotOpen(file: path, reason: Self.errnoText()) }
+        ownsDescriptor = true
+        fileSize = range.count
+        maxRecordBytes = 16 << 20
+        capacity = chunkSize
+        buffer = .allocate(capacity: capacity)
+        bounds = .allocate(capacity: 2 * boundsCapacity)
+        self.header = header
+        remaining = range.count
+        dataStart = range.lowerBound
+        guard lseek(fd, off_t(range.lowerBound), SEEK_SET) == off_t(range.lowerBound) else {
+            throw CSVError.readFailed(file: path, reason: Self.errnoText())
+        }
+    }
+
+    /// The lines read so far (the line after the last row, less one).
+    var linesRead: Int { nextLine - 1 }
+
+    /// Offsets that split the rows after the header into `parts` byte ranges at record boundaries, or
+    /// `nil` when the file cannot be split (not a regular file, or too small to be worth it).
+    ///
+    /// A boundary is a line feed with an even number of quotes before it since the header: outside
+    /// any quoted field when quotes are used as RFC 4180 uses them. A stray quote inside an unquoted
+    /// field can fool the count; the first range's reader then ends inside a quoted field and fails,
+    /// and the caller reads the file in one piece instead.
+    func splitPoints(parts: Int, minimumBytes: Int = 8 << 20) -> [Int]? {
+        guard parts > 1, ownsDescriptor, let size = fileSize, size - dataStart >= minimumBytes else { return nil }
+        let scan = open(file, O_RDONLY | O_CLOEXEC)
+        guard scan >= 0 else { return nil }
+        defer { close(scan) }
+        let block = 1 << 20
+        let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: block)
+        defer { chunk.deallocate() }
+        var points = [dataStart]
+        var offset = dataStart
+        var quotes = 0
+        var target = dataStart + (size - dataStart) / parts
+        guard lseek(scan, off_t(offset), SEEK_SET) == off_t(offset) else { return nil }
+        while points.count < parts {
+            let n = read(scan, chunk, block)
+            guard n > 0 else { return nil }
+            for i in 0..<n {
+                let b = chunk[i]
+                if b == quote {
+                    quotes += 1
+                } else if b == lf && offset + i >= target && quotes % 2 == 0 {
+                    points.append(offset + i + 1)
+                    target = dataStart + (size - dataStart) * points.count / parts
+                    if points.count == parts { break }
+                }
+            }
+            offset += n
+        }
+        points.append(size)
+        return points
     }
 
     /// Reads CSV text already in memory; `name` stands for the file in messages.
@@ -153,8 +220,10 @@ public final class CSVReader {
         if end - position >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
             position += 3
         }
+        let bom = position
         guard try readRecord() else { throw CSVError.emptyFile(file: file) }
         header = fields
+        dataStart = bom + bytesConsumed
     }
 
     // MARK: - Rows
@@ -382,9 +451,15 @@ public final class CSVReader {
             capacity = min(capacity * 2, maxRecordBytes)
         }
         while true {
-            let n = read(fd, buffer + end, capacity - end)
+            let want = min(capacity - end, remaining)
+            if want == 0 {
+                atEOF = true
+                return
+            }
+            let n = read(fd, buffer + end, want)
             if n > 0 {
                 end += n
+                remaining -= n
                 return
             }
             if n == 0 {

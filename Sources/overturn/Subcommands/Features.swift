@@ -39,8 +39,12 @@ struct Features: ParsableCommand {
     @Flag(help: "Reject rows without a valid label (for training data).")
     var requireLabel = false
 
+    @Option(help: "Threads to read and fit with (the output does not depend on it).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func validate() throws {
         guard minCount >= 1 else { throw ValidationError("--min-count must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
@@ -56,7 +60,8 @@ struct Features: ParsableCommand {
         } else {
             let schema = try resolveSchema(self.schema, header: reader.header, file: reader.file)
             (fitted, batch) = try FeatureExtractor.fitTransform(
-                reader, schema: schema, options: FeatureOptions(minCount: minCount), requireLabel: requireLabel
+                reader, schema: schema, options: FeatureOptions(minCount: minCount), requireLabel: requireLabel,
+                threads: threads
             ) { rejects.append($0) }
         }
         try FeatureExport.write(batch, extractor: fitted, to: output)

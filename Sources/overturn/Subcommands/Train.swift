@@ -56,7 +56,7 @@ struct Train: ParsableCommand {
             "The optimizer: newton (a few exact steps; for up to 3,000 columns), lbfgs, or auto (newton when it fits).")
     var solver: LogisticRegression.Options.Solver = .auto
 
-    @Option(help: "Threads for OpenBLAS (the optimizer's own loops run on one).")
+    @Option(help: "Threads for reading the file and for OpenBLAS (the optimizer's own loops run on one).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
@@ -89,7 +89,7 @@ struct Train: ParsableCommand {
         var rejects: [RowProblem] = []
         Terminal.progress("reading \(reader.file)…")
         let (extractor, batch) = try FeatureExtractor.fitTransform(
-            reader, schema: schema, options: FeatureOptions(minCount: minCount), requireLabel: true
+            reader, schema: schema, options: FeatureOptions(minCount: minCount), requireLabel: true, threads: threads
         ) { rejects.append($0) }
         let (weights, balanced) = try classWeights()
         let options = LogisticRegression.Options(

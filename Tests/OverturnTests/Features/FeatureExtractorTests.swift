@@ -224,4 +224,45 @@ private func entries(_ m: FeatureMatrix, _ i: Int) -> [String] {
         #expect(b.matrix.values.map(\.bitPattern) == a.matrix.values.map(\.bitPattern))
         #expect(b.ids == a.ids)
     }
+
+    @Test func fitTransformOnTwoThreadsEqualsOneThread() throws {
+        // Over 8 MiB, so the file is split; bad rows of both kinds fall in both halves, and a quoted
+        // field holds a newline and a comma.
+        let folder = try TemporaryFolder()
+        let path = folder.path("c.csv")
+        let out = try OutputFile(path: path)
+        _ = try ClaimsGenerator(seed: 6).write(rows: 80_000, to: out)
+        try out.commit()
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        lines[100] = "CLMBAD,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,-1,450,30,1,2,1"
+        lines[41_000] = "CLMBAD2,too,few"
+        lines[60_000] = "CLMQ,\"Aetna, Inc.\nWest\",commercial,CA,96365,,F33.2,medical_necessity,1,0,1,450,30,1,2,0"
+        lines[79_000] = "CLMBAD3,Aetna,commercial,CA,96365,,F3,medical_necessity,1,0,1,450,30,1,2,1"
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try expectSameOnOneAndTwoThreads(path)
+
+        // A stray quote in an unquoted field fools the split's quote count: the result must not change.
+        lines[20_000] = "CLMS,Aetna 5\" tall,commercial,CA,96365,,F33.2,medical_necessity,1,0,1,450,30,1,2,0"
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try expectSameOnOneAndTwoThreads(path)
+    }
+
+    private func expectSameOnOneAndTwoThreads(_ path: String) throws {
+        var problems1: [RowProblem] = []
+        var problems2: [RowProblem] = []
+        let (x1, one) = try FeatureExtractor.fitTransform(
+            try CSVReader(path: path), schema: .claims, requireLabel: true, threads: 1
+        ) { problems1.append($0) }
+        let (x2, two) = try FeatureExtractor.fitTransform(
+            try CSVReader(path: path), schema: .claims, requireLabel: true, threads: 2
+        ) { problems2.append($0) }
+        #expect(problems1.count >= 3)
+        #expect(problems2 == problems1)
+        #expect(x2 == x1)
+        #expect(two.ids == one.ids && two.lines == one.lines)
+        #expect(two.labels.map(\.bitPattern) == one.labels.map(\.bitPattern))
+        #expect(two.matrix.rowOffsets == one.matrix.rowOffsets && two.matrix.columns == one.matrix.columns)
+        #expect(two.matrix.values.map(\.bitPattern) == one.matrix.values.map(\.bitPattern))
+    }
 }
