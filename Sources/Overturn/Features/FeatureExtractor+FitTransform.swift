@@ -38,7 +38,9 @@ extension FeatureExtractor {
         if parts == nil {
             parts = [try pass.run(reader)]  // the workers read their own copies: `reader` is still at the first row
         }
-        return try finish(parts!, pass: pass, options: options, firstLine: lineOffset, report: report)
+        var all = parts!
+        parts = nil  // `finish` takes the only reference, so it can reuse the first part's storage
+        return try finish(&all, pass: pass, options: options, firstLine: lineOffset, report: report)
     }
 }
 
@@ -208,7 +210,7 @@ extension FeatureExtractor {
     /// Merges the parts' vocabularies, builds the extractor, and turns provisional entries into
     /// columns: one linear pass, sorting each row and merging entries that now share a column.
     fileprivate static func finish(
-        _ parts: [ProvisionalPart], pass: ProvisionalPass, options: FeatureOptions, firstLine: Int,
+        _ parts: inout [ProvisionalPart], pass: ProvisionalPass, options: FeatureOptions, firstLine: Int,
         report: (RowProblem) -> Void
     ) throws -> (extractor: FeatureExtractor, batch: FeatureBatch) {
         let schema = pass.schema
@@ -257,11 +259,23 @@ extension FeatureExtractor {
 
         // Remap, then sort each row and merge the entries that now share a column (two rare codes
         // in one `(other)`). Parts follow each other; their lines continue from the part before.
-        let total = parts.reduce(0) { $0 + $1.columns.count }
+        // The parts' raw entries, back to back, in the first part's storage (no second copy of a
+        // single part); then one pass remaps them in place (writing never overtakes reading).
+        var columns = parts[0].columns
+        var values = parts[0].values
+        parts[0].columns = []
+        parts[0].values = []
+        let total = columns.count + parts.dropFirst().reduce(0) { $0 + $1.columns.count }
+        columns.reserveCapacity(total)
+        values.reserveCapacity(total)
+        var partStart = [0]  // where each part's raw entries start
+        for p in parts.indices.dropFirst() {
+            partStart.append(columns.count)
+            columns += parts[p].columns
+            values += parts[p].values
+        }
         var rowOffsets: [Int] = [0]
         rowOffsets.reserveCapacity(parts.reduce(1) { $0 + $1.rowOffsets.count - 1 })
-        var columns = [Int32](repeating: 0, count: total)
-        var values = [Float](repeating: 0, count: total)
         var ids: [String] = []
         var labels: [Float] = []
         var lines: [Int] = []
@@ -269,16 +283,17 @@ extension FeatureExtractor {
         var lineOffset = firstLine
         for (p, part) in parts.enumerated() {
             let partColumn = toMerged[p].map { keyColumn[$0] }
+            let base = partStart[p]
             columns.withUnsafeMutableBufferPointer { c in
                 values.withUnsafeMutableBufferPointer { v in
-                    var read = 0
+                    var read = base
                     for r in 1..<part.rowOffsets.count {
-                        let end = part.rowOffsets[r]
+                        let end = base + part.rowOffsets[r]
                         let rowStart = write
                         while read < end {
-                            let raw = part.columns[read]
+                            let raw = c[read]
                             let column = raw >= 0 ? partColumn[Int(raw)] : ownColumns[Int(-raw - 1)]
-                            let value = part.values[read]
+                            let value = v[read]
                             read += 1
                             var j = write
                             while j > rowStart && c[j - 1] > column {
