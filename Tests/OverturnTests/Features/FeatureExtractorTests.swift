@@ -160,10 +160,7 @@ private func entries(_ m: FeatureMatrix, _ i: Int) -> [String] {
 
     @Test func claimsSchemaOnGeneratedData() throws {
         let folder = try TemporaryFolder()
-        let path = folder.path("c.csv")
-        let out = try OutputFile(path: path)
-        _ = try ClaimsGenerator(seed: 3).write(rows: 5000, to: out)
-        try out.commit()
+        let path = try folder.claims(rows: 5000, seed: 3)
         var problems: [RowProblem] = []
         let x = try FeatureExtractor.fit(try CSVReader(path: path), schema: .claims) { problems.append($0) }
         let batch = try x.transform(try CSVReader(path: path), requireLabel: true) { problems.append($0) }
@@ -209,10 +206,7 @@ private func entries(_ m: FeatureMatrix, _ i: Int) -> [String] {
 
     @Test func fitTransformEqualsFitThenTransformOnGeneratedClaims() throws {
         let folder = try TemporaryFolder()
-        let path = folder.path("c.csv")
-        let out = try OutputFile(path: path)
-        _ = try ClaimsGenerator(seed: 9).write(rows: 20_000, to: out)
-        try out.commit()
+        let path = try folder.claims(rows: 20_000, seed: 9)
         let options = FeatureOptions(minCount: 20)
         let fitted = try FeatureExtractor.fit(try CSVReader(path: path), schema: .claims, options: options)
         let a = try fitted.transform(try CSVReader(path: path))
@@ -229,10 +223,7 @@ private func entries(_ m: FeatureMatrix, _ i: Int) -> [String] {
         // Over 8 MiB, so the file is split; bad rows of both kinds fall in both halves, and a quoted
         // field holds a newline and a comma.
         let folder = try TemporaryFolder()
-        let path = folder.path("c.csv")
-        let out = try OutputFile(path: path)
-        _ = try ClaimsGenerator(seed: 6).write(rows: 80_000, to: out)
-        try out.commit()
+        let path = try folder.claims(rows: 80_000, seed: 6)
         var lines = try String(contentsOfFile: path, encoding: .utf8).split(
             separator: "\n", omittingEmptySubsequences: false)
         lines[100] = "CLMBAD,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,-1,450,30,1,2,1"

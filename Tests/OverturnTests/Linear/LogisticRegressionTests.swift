@@ -92,10 +92,7 @@ private let tiny = Schema(
 
     @Test func threadsDoNotChangeTheScores() throws {
         let folder = try TemporaryFolder()
-        let path = folder.path("c.csv")
-        let out = try OutputFile(path: path)
-        _ = try ClaimsGenerator(seed: 5).write(rows: 20_000, to: out)
-        try out.commit()
+        let path = try folder.claims(rows: 20_000, seed: 5)
         let (extractor, batch) = try FeatureExtractor.fitTransform(
             try CSVReader(path: path), schema: .claims, requireLabel: true)
         let model = try LogisticRegression.fit(batch, extractor: extractor)

@@ -1,5 +1,7 @@
 import Foundation
 
+@testable import Overturn
+
 /// A fresh folder under the system's temporary folder, removed when the value is released.
 final class TemporaryFolder {
     let url: URL
@@ -23,4 +25,12 @@ final class TemporaryFolder {
     func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
 
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// Writes `rows` synthetic claims of `seed` to `name` and returns its path.
+    func claims(_ name: String = "c.csv", rows: Int, seed: UInt64) throws -> String {
+        let out = try OutputFile(path: path(name))
+        _ = try ClaimsGenerator(seed: seed).write(rows: rows, to: out)
+        try out.commit()
+        return path(name)
+    }
 }
