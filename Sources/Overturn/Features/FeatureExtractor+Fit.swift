@@ -30,7 +30,10 @@ extension FeatureExtractor {
             do {
                 _ = try label(of: reader, bound, labels, requireLabel: requireLabel)
                 // Check the whole row before counting any of it.
-                for f in plan.indices where !plan[f].accepts(reader.field(bound.featureIndices[f]), scratch: scratch) {
+                for f in plan.indices
+                where !plan[f].accepts(
+                    reader.field(bound.featureIndices[f]), scratch: scratch, spec: { schema.features[f] })
+                {
                     let column = bound.featureIndices[f]
                     throw problem(in: schema.features[f], reader.field(column), column: column + 1, scratch: scratch)
                 }
@@ -92,16 +95,17 @@ extension FeatureExtractor {
 }
 
 extension CompiledFeature {
-    /// Whether the field passes this feature's rules (no message: the hot path).
+    /// Whether the field passes this feature's rules (no message: the hot path). `spec` is asked for
+    /// only by a code list with a separator of several bytes, which takes the general path.
     @inline(__always)
-    func accepts(_ field: CSVField, scratch: UnsafeMutablePointer<UInt8>) -> Bool {
+    func accepts(_ field: CSVField, scratch: UnsafeMutablePointer<UInt8>, spec: () -> FeatureSpec) -> Bool {
         switch kind {
         case .category:
             return true
         case .codes:
-            return separator == 0
-                || FieldRules.forEachCode(field, separator: separator, hierarchy: hierarchy, scratch: scratch) { _ in }
-                    == nil
+            if separator == 0 { return (try? FieldRules.codes(field, spec(), scratch: scratch) { _ in }) != nil }
+            return FieldRules.forEachCode(field, separator: separator, hierarchy: hierarchy, scratch: scratch) { _ in }
+                == nil
         case .number:
             switch FieldRules.checkNumber(field, integer: integer, minimum: minimum, maximum: maximum) {
             case .value, .missing: return true

@@ -135,7 +135,9 @@ struct ProvisionalPass: Sendable {
                             }
                             continue
                         }
-                        if feature.kind == .codes && !feature.accepts(field, scratch: scratch) {
+                        if feature.kind == .codes
+                            && !feature.accepts(field, scratch: scratch, spec: { schema.features[f] })
+                        {
                             throw FeatureExtractor.problem(
                                 in: schema.features[f], field, column: bound.featureIndices[f] + 1, scratch: scratch)
                         }

@@ -256,4 +256,31 @@ private func entries(_ m: FeatureMatrix, _ i: Int) -> [String] {
         #expect(two.matrix.rowOffsets == one.matrix.rowOffsets && two.matrix.columns == one.matrix.columns)
         #expect(two.matrix.values.map(\.bitPattern) == one.matrix.values.map(\.bitPattern))
     }
+
+    @Test func aSeparatorOfSeveralBytesIsCheckedLikeOneByte() throws {
+        let piped = Schema(
+            name: "piped", id: "id", label: LabelSpec(column: "y", positive: ["1"], negative: ["0"]),
+            features: [.codes("dx", .icd10, separator: "||")])
+        let text = "id,dx,y\na,F33.2||f41.1,1\nb,F33.2||3F3,0\nc,F33.2,0\n"
+        var fitProblems: [RowProblem] = []
+        var problemsA: [RowProblem] = []
+        var problemsB: [RowProblem] = []
+        let options = FeatureOptions(minCount: 1)
+        let fitted = try FeatureExtractor.fit(
+            try CSVReader(text: text, name: "p.csv"), schema: piped, options: options, requireLabel: true
+        ) { fitProblems.append($0) }
+        let a = try fitted.transform(try CSVReader(text: text, name: "p.csv"), requireLabel: true) {
+            problemsA.append($0)
+        }
+        let (extractor, b) = try FeatureExtractor.fitTransform(
+            try CSVReader(text: text, name: "p.csv"), schema: piped, options: options, requireLabel: true
+        ) { problemsB.append($0) }
+        // The invalid code rejects row b everywhere, and its valid codes are not counted.
+        #expect(fitProblems.map(\.description) == ["p.csv:3:2: dx: \"3F3\" is not \(CodeHierarchy.icd10.expectedForm)"])
+        #expect(problemsA == fitProblems && problemsB == fitProblems)
+        #expect(extractor == fitted)
+        #expect(a.ids == ["a", "c"] && b.ids == a.ids)
+        #expect(b.matrix.columns == a.matrix.columns)
+        #expect(fitted.columnNames.contains("dx=F41.1"))
+    }
 }
