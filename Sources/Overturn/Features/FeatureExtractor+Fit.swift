@@ -10,20 +10,11 @@ extension FeatureExtractor {
         let bound = try BoundSchema(schema, header: reader.header, file: reader.file, requireLabel: requireLabel)
         var counter = VocabularyCounter()
         defer { counter.deallocate() }
-        var firstLevels: [Int] = []  // feature f's levels are firstLevels[f] ..< firstLevels[f] + levelCount
-        var levelCount = 0
-        for spec in schema.features {
-            firstLevels.append(levelCount)
-            levelCount += spec.levelCount
-        }
-        precondition(levelCount < 1 << 16, "too many vocabulary levels")
+        // The rules as plain values (no vocabulary yet): the same checks as `transform`, per row.
+        let pass = ProvisionalPass(schema: schema, bound: bound, requireLabel: requireLabel)
+        let (plan, labels, firstLevels) = (pass.plan, pass.labels, pass.firstLevels)
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * (maxCodeBytes + 16))
         defer { scratch.deallocate() }
-        // The rules as plain values (no vocabulary yet): the same checks as `transform`, per row.
-        let plan = schema.features.map {
-            CompiledFeature(spec: $0, block: FeatureBlock(offset: 0, levels: []), firstLevel: 0)
-        }
-        let labels = schema.label.map(LabelMatcher.init)
         var row = 0
         try reader.forEachRow(report: report) {
             row += 1
@@ -52,15 +43,7 @@ extension FeatureExtractor {
                 }
             }
         }
-        let levels = counter.levels(of: schema, minCount: options.minCount)
-        var offset = 0
-        var blocks: [FeatureBlock] = []
-        for f in schema.features.indices {
-            let block = FeatureBlock(offset: offset, levels: levels[f])
-            blocks.append(block)
-            offset += block.width
-        }
-        return FeatureExtractor(schema: schema, options: options, blocks: blocks)
+        return counter.extractor(schema: schema, options: options)
     }
 
     /// The current row's label: 1, 0, or NaN when the file has no label column or (unless
@@ -239,6 +222,18 @@ struct VocabularyCounter {
             ? spec.hierarchy.groupNames[Int(bytes[2])]
             : String(decoding: bytes[2...], as: UTF8.self)
         return (level, value)
+    }
+
+    /// The extractor whose vocabularies are the values counted in at least `options.minCount` rows.
+    func extractor(schema: Schema, options: FeatureOptions) -> FeatureExtractor {
+        var offset = 0
+        var blocks: [FeatureBlock] = []
+        for featureLevels in levels(of: schema, minCount: options.minCount) {
+            let block = FeatureBlock(offset: offset, levels: featureLevels)
+            blocks.append(block)
+            offset += block.width
+        }
+        return FeatureExtractor(schema: schema, options: options, blocks: blocks)
     }
 
     /// The values of each level counted in at least `minCount` rows, sorted by their bytes.

@@ -67,9 +67,8 @@ struct ProvisionalPass: Sendable {
     let requireLabel: Bool
     let plan: [CompiledFeature]
     let labels: LabelMatcher?
-    /// Feature f's levels are firstLevels[f] ..< firstLevels[f] + levelCount.
+    /// Feature f's vocabulary levels are firstLevels[f] ..< firstLevels[f] + its level count.
     let firstLevels: [Int]
-    let levelCount: Int
 
     init(schema: Schema, bound: BoundSchema, requireLabel: Bool) {
         self.schema = schema
@@ -87,7 +86,6 @@ struct ProvisionalPass: Sendable {
         }
         precondition(count < 1 << 16, "too many vocabulary levels")
         self.firstLevels = firstLevels
-        levelCount = count
     }
 
     @inline(__always)
@@ -234,16 +232,10 @@ extension FeatureExtractor {
         let counter = merged
 
         // The vocabularies, then every provisional key's column.
-        let levels = counter.levels(of: schema, minCount: options.minCount)
-        var offset = 0
-        var blocks: [FeatureBlock] = []
-        for f in schema.features.indices {
-            blocks.append(FeatureBlock(offset: offset, levels: levels[f]))
-            offset += blocks[f].width
-        }
-        let extractor = FeatureExtractor(schema: schema, options: options, blocks: blocks)
-        let positions = levels.flatMap {
-            $0.map { Dictionary(uniqueKeysWithValues: $0.values.enumerated().map { ($1, $0) }) }
+        let extractor = counter.extractor(schema: schema, options: options)
+        let blocks = extractor.blocks
+        let positions = blocks.flatMap {
+            $0.levels.map { Dictionary(uniqueKeysWithValues: $0.values.enumerated().map { ($1, $0) }) }
         }
         var keyColumn = [Int32](repeating: 0, count: counter.table.count)
         for k in keyColumn.indices {
