@@ -65,15 +65,7 @@ struct Features: ParsableCommand {
             ) { rejects.append($0) }
         }
         try FeatureExport.write(batch, extractor: fitted, to: output)
-        if !rejects.isEmpty {
-            let out = try OutputFile(path: "\(output)/rejects.csv")
-            try out.write("line,column,reason\n")
-            for r in rejects {
-                try out.write(
-                    "\(r.location.line),\(r.location.column.map(String.init) ?? ""),\(csvQuoted(r.message))\n")
-            }
-            try out.commit()
-        }
+        try writeRejects(rejects, to: "\(output)/rejects.csv")
         Terminal.endProgress()
         let m = batch.matrix
         Terminal.say(
@@ -82,10 +74,4 @@ struct Features: ParsableCommand {
                 + String(format: " in %.1f s", Date().timeIntervalSince(start)))
         if !rejects.isEmpty { throw ExitCode(1) }
     }
-}
-
-/// A field for a CSV file, quoted when it needs to be.
-func csvQuoted(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

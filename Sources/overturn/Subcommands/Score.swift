@@ -58,10 +58,3 @@ struct Score: ParsableCommand {
         }
     }
 }
-
-/// A text cell that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a
-/// carriage return) gets a leading apostrophe, so it opens as text.
-func spreadsheetSafe(_ text: String) -> String {
-    guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
-    return "'" + text
-}
