@@ -33,6 +33,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "OverturnTests", dependencies: ["Overturn"], exclude: ["Fixtures"]),
-        .testTarget(name: "overturnCLITests", dependencies: ["overturn"]),
+        .testTarget(name: "overturnCLITests", dependencies: ["overturn", "Overturn"]),
     ]
 )

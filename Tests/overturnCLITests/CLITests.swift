@@ -1,4 +1,5 @@
 import Foundation
+import Overturn
 import Testing
 
 /// Runs the built `overturn` binary with `arguments` in `folder`, returning its exit status and output.
@@ -149,7 +150,8 @@ private func files(in folder: URL) throws -> [String] {
         _ = try overturn(["generate", "--rows", "3000", "--seed", "2", "-o", "train.csv"], in: folder)
         let trained = try overturn(["train", "train.csv", "-o", "m.json"], in: folder)
         #expect(trained.status == 0)
-        #expect(trained.err.contains("wrote m.json: logistic regression on 3,000 rows"))
+        #expect(trained.err.contains("wrote m.json: logistic regression, 4 iterations"))
+        #expect(trained.err.contains("; 3,000 rows × "))
         #expect(try files(in: folder) == ["m.json", "train.csv"])
 
         // Score a file with a bad row and a formula-like id: the bad row goes to the rejects file.
@@ -167,6 +169,34 @@ private func files(in folder: URL) throws -> [String] {
         #expect(out[3001].hasPrefix("'=HYPERLINK(1),0."))
         let rejects = try String(contentsOf: folder.appendingPathComponent("out.csv.rejects.csv"), encoding: .utf8)
         #expect(rejects == "line,column,reason\n3003,9,\"appeal_level: \"\"9\"\" is above the maximum 3\"\n")
+    }
+
+    @Test func trainTreesThenScore() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try overturn(["generate", "--rows", "3000", "--seed", "2", "-o", "train.csv"], in: folder)
+        let trained = try overturn(
+            ["train", "train.csv", "--algorithm", "trees", "--trees", "30", "--seed", "4", "-o", "t.json"], in: folder)
+        #expect(trained.status == 0)
+        #expect(trained.err.contains("wrote t.json: "))
+        #expect(trained.err.contains("on 300 validation rows: AUC 0."))
+        let model = try ModelFile.load(path: folder.appendingPathComponent("t.json").path)
+        guard case .trees(let trees) = model.model else {
+            Issue.record("not a trees model")
+            return
+        }
+        #expect(trees.fit.validation?.rows == 300 && trees.fit.options.seed == 4)
+        let scored = try overturn(["score", "train.csv", "--model", "t.json", "-o", "out.csv"], in: folder)
+        #expect(scored.status == 0)
+        #expect(scored.err.contains("with t.json (trees)"))
+        let out = try String(contentsOf: folder.appendingPathComponent("out.csv"), encoding: .utf8)
+        #expect(out.split(separator: "\n").count == 3001)
+
+        let bad = try overturn(
+            ["train", "train.csv", "--algorithm", "trees", "--max-bins", "300", "-o", "x.json"], in: folder)
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("--max-bins must be between 2 and 255"))
+        #expect(try files(in: folder) == ["out.csv", "t.json", "train.csv"])
     }
 
     @Test func trainingOnOneClassFailsClearly() throws {

@@ -42,6 +42,18 @@ public struct FeatureMatrix: Sendable, Equatable {
         return (columns[range], values[range])
     }
 
+    /// The given rows of `matrix`, in the order given.
+    public init(rows: [Int], of matrix: FeatureMatrix) {
+        width = matrix.width
+        rowOffsets.reserveCapacity(rows.count + 1)
+        for i in rows {
+            let range = matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1]
+            columns.append(contentsOf: matrix.columns[range])
+            values.append(contentsOf: matrix.values[range])
+            rowOffsets.append(columns.count)
+        }
+    }
+
     /// Row `i` as a dense vector of `width` values.
     public func denseRow(_ i: Int) -> [Float] {
         var out = [Float](repeating: 0, count: width)

@@ -362,13 +362,3 @@ extension FeatureExtractor {
         }
     }
 }
-
-/// A buffer that concurrent iterations read, or write at disjoint indices.
-struct SharedBuffer<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T>
-
-    init(_ buffer: UnsafeMutableBufferPointer<T>) { base = buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)! }
-    init(_ buffer: UnsafeBufferPointer<T>) {
-        base = UnsafeMutablePointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 8)!)
-    }
-}

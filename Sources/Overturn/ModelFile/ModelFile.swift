@@ -38,6 +38,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
     /// The kinds of model a file can hold.
     public enum Model: Sendable, Equatable {
         case logistic(LogisticRegression)
+        case trees(GradientBoostedTrees)
     }
 
     /// How and on what the model was trained.
@@ -68,6 +69,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
     public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
         switch model {
         case .logistic(let m): m.margins(matrix, threads: threads)
+        case .trees(let m): m.margins(matrix, threads: threads)
         }
     }
 
@@ -80,6 +82,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
     public var kind: String {
         switch model {
         case .logistic: "logistic"
+        case .trees: "trees"
         }
     }
 
@@ -137,6 +140,10 @@ public struct ModelFile: Sendable, Equatable, Codable {
                         "\(path): model.logistic: does not fit the \(width) feature columns, or holds a number that is not finite"
                 )
             }
+        case .trees(let m):
+            if let problem = m.problem(width: file.extractor.width) {
+                throw ModelFileError.invalid(file: path, detail: "\(path): model.trees.\(problem)")
+            }
         }
         return file
     }
@@ -164,16 +171,17 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 }
 
 extension ModelFile.Model: Codable {
-    private enum Key: String, CodingKey { case kind, logistic }
+    private enum Key: String, CodingKey { case kind, logistic, trees }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         let kind = try c.decode(String.self, forKey: .kind)
         switch kind {
         case "logistic": self = .logistic(try c.decode(LogisticRegression.self, forKey: .logistic))
+        case "trees": self = .trees(try c.decode(GradientBoostedTrees.self, forKey: .trees))
         default:
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: c, debugDescription: "unknown model kind \"\(kind)\"; expected logistic")
+                forKey: .kind, in: c, debugDescription: "unknown model kind \"\(kind)\"; expected logistic or trees")
         }
     }
 
@@ -183,6 +191,9 @@ extension ModelFile.Model: Codable {
         case .logistic(let m):
             try c.encode("logistic", forKey: .kind)
             try c.encode(m, forKey: .logistic)
+        case .trees(let m):
+            try c.encode("trees", forKey: .kind)
+            try c.encode(m, forKey: .trees)
         }
     }
 }

@@ -11,14 +11,20 @@ struct Train: ParsableCommand {
             used; they are listed in OUTPUT.rejects.csv with their line, column and reason.
 
               overturn train Datasets/claims-sample.csv -o Models/my-claims.json
+              overturn train Datasets/claims-sample.csv --algorithm trees --trees 500 -o trees.json
               overturn train export.csv --schema our-export.json --class-weight balanced -o model.json
 
-            Logistic regression minimizes 0.5·|w|² + C·Σ weightᵢ·loglossᵢ as scikit-learn does, with \
-            number and flag columns standardized inside the model.
+            logistic: L2-penalized logistic regression, minimizing 0.5·|w|² + C·Σ weightᵢ·loglossᵢ as \
+            scikit-learn does, with number and flag columns standardized inside the model.
+
+            trees: histogram gradient-boosted trees grown as LightGBM grows them (leaf-wise, native \
+            splits on categories, learned directions for missing values). By default 10% of the rows \
+            are held out: training stops when their log loss stops improving, and their AUC, log \
+            loss and Brier score are written into the model file.
             """)
 
     enum Algorithm: String, ExpressibleByArgument, CaseIterable {
-        case logistic
+        case logistic, trees
     }
 
     @Argument(help: "The training CSV.")
@@ -39,30 +45,19 @@ struct Train: ParsableCommand {
     @Option(help: "Rows a value or code must appear in to get its own column.")
     var minCount: Int = 5
 
-    @Option(name: .customLong("C"), help: "Inverse strength of the L2 penalty (scikit-learn's C).")
-    var c: Double = 1
-
     @Option(help: "Class weights: none, balanced, or the weights of upheld and overturned as W0,W1.")
     var classWeight: String = "none"
 
-    @Option(help: "Stop when the largest gradient component, scaled as scikit-learn scales it, is at most this.")
-    var tolerance: Double = 1e-6
-
-    @Option(help: "The most optimizer iterations.")
-    var maxIterations: Int = 1000
-
-    @Option(
-        help:
-            "The optimizer: newton (a few exact steps; for up to 3,000 columns), lbfgs, or auto (newton when it fits).")
-    var solver: LogisticRegression.Options.Solver = .auto
-
-    @Option(help: "Threads for reading the file and for OpenBLAS (the optimizer's own loops run on one).")
+    @Option(help: "Threads for reading the file, for OpenBLAS and for growing trees.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup(title: "Logistic regression (--algorithm logistic)")
+    var logistic: LogisticOptions
+
+    @OptionGroup(title: "Gradient-boosted trees (--algorithm trees)")
+    var trees: TreeOptions
+
     func validate() throws {
-        guard c > 0 && c.isFinite else { throw ValidationError("--C must be a positive number") }
-        guard tolerance > 0 else { throw ValidationError("--tolerance must be positive") }
-        guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
         guard minCount >= 1 else { throw ValidationError("--min-count must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         _ = try classWeights()
@@ -92,38 +87,73 @@ struct Train: ParsableCommand {
             reader, schema: schema, options: FeatureOptions(minCount: minCount), requireLabel: true, threads: threads
         ) { rejects.append($0) }
         let (weights, balanced) = try classWeights()
-        let options = LogisticRegression.Options(
-            c: c, classWeights: weights, balanced: balanced, tolerance: tolerance, maxIterations: maxIterations,
-            solver: solver)
-        let model: LogisticRegression
-        do {
-            model = try LogisticRegression.fit(batch, extractor: extractor, options: options) {
-                iteration, loss, gradient in
-                Terminal.progress(
-                    String(format: "iteration %d: objective %.6f, gradient %.2e", iteration, loss, gradient))
+        let model: ModelFile.Model
+        let summary: String
+        var warning: String?
+        switch algorithm {
+        case .logistic:
+            let options = logistic.options(classWeights: weights, balanced: balanced)
+            let fitted: LogisticRegression
+            do {
+                fitted = try LogisticRegression.fit(batch, extractor: extractor, options: options) {
+                    iteration, loss, gradient in
+                    Terminal.progress(
+                        String(format: "iteration %d: objective %.6f, gradient %.2e", iteration, loss, gradient))
+                }
+            } catch let error as LogisticRegression.TrainingError {
+                throw CommandFailure("\(reader.file): cannot train: \(error)")
             }
-        } catch let error as LogisticRegression.TrainingError {
-            throw CommandFailure("\(reader.file): cannot train: \(error)")
+            model = .logistic(fitted)
+            summary = String(
+                format: "logistic regression, %d iterations, objective %.6f", fitted.fit.iterations,
+                fitted.fit.objective)
+            warning = fitted.fit.warning
+        case .trees:
+            var validation: FeatureBatch?
+            if let path = trees.validation {
+                let validationReader = try CSVReader(path: path)
+                Terminal.progress("reading \(validationReader.file)…")
+                validation = try extractor.transform(validationReader, requireLabel: true) { rejects.append($0) }
+            }
+            let options = trees.options(classWeights: weights, balanced: balanced)
+            let fitted: GradientBoostedTrees
+            do {
+                fitted = try GradientBoostedTrees.fit(
+                    batch, extractor: extractor, options: options, validation: validation, threads: threads
+                ) { p in
+                    var line = String(
+                        format: "tree %d of %d: training log loss %.5f", p.iteration, p.trees, p.trainingLogLoss)
+                    if let v = p.validationLogLoss { line += String(format: ", validation %.5f", v) }
+                    Terminal.progress(line)
+                }
+            } catch let error as GradientBoostedTrees.TrainingError {
+                throw CommandFailure("\(reader.file): cannot train: \(error)")
+            }
+            model = .trees(fitted)
+            var text = "\(fitted.trees.count) trees"
+            if fitted.fit.iterations > fitted.trees.count { text += " (best of \(fitted.fit.iterations))" }
+            if let v = fitted.fit.validation {
+                text += String(
+                    format: "; on %@ validation rows: AUC %.4f, log loss %.4f, Brier %.4f", grouped(v.rows), v.auc,
+                    v.logLoss, v.brier)
+            }
+            summary = text
         }
         Terminal.endProgress()
         let positives = batch.labels.filter { $0 == 1 }.count
         let file = ModelFile(
-            extractor: extractor, model: .logistic(model),
+            extractor: extractor, model: model,
             training: .init(
                 dataFile: reader.file, rows: batch.matrix.rowCount, positiveRows: positives, rejectedRows: rejects.count
             ))
         try writeRejects(rejects, to: output + ".rejects.csv")
         try file.write(to: output)
         Terminal.say(
-            "wrote \(output): logistic regression on \(grouped(batch.matrix.rowCount)) rows × \(grouped(extractor.width)) columns"
-                + String(
-                    format: ", %d iterations, objective %.6f, in %.1f s", model.fit.iterations, model.fit.objective,
-                    Date().timeIntervalSince(start)))
-        if let warning = model.fit.warning { Terminal.say("warning: \(warning)") }
+            "wrote \(output): \(summary); \(grouped(batch.matrix.rowCount)) rows × \(grouped(extractor.width)) columns"
+                + String(format: ", in %.1f s", Date().timeIntervalSince(start)))
+        if let warning { Terminal.say("warning: \(warning)") }
         if !rejects.isEmpty {
             Terminal.say("warning: \(grouped(rejects.count)) rows were not used; see \(output).rejects.csv")
         }
     }
 }
-
-extension LogisticRegression.Options.Solver: ExpressibleByArgument {}

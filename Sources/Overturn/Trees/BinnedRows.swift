@@ -1,0 +1,162 @@
+/// The training rows as bins, laid out for histogram building.
+///
+/// Every feature owns a range of *global* bins (`binOffset[f] ..< binOffset[f] + bins[f].count`);
+/// a row is the list of its global bins: one per dense feature (numeric and categorical, in
+/// `dense` order), then one per binary feature the row holds, ascending. A histogram is then a
+/// single loop, `hist[entry] += (g, h, 1)` over a row's entries, whatever mix of features the schema
+/// has; the absent bin of a binary feature is the leaf's total minus its present bin.
+///
+/// Claims rows hold about 30 entries (60 bytes), so a million rows take about 60 MB.
+struct BinnedRows: Sendable {
+    let bins: [FeatureBins]
+    let binOffset: [Int]
+    let totalBins: Int
+    /// The dense features, in the order of their entries at the start of every row.
+    let dense: [Int]
+    /// Per feature: its position among `dense`, or -1 for binary features.
+    let denseSlot: [Int]
+    let rowStart: [Int]
+    let entries: [UInt16]
+    /// The dense entries again, column by column (`columns[slot * rowCount + row]`): a split's
+    /// partition reads one small array instead of every row's entries.
+    let columns: [UInt16]
+    /// Per binary feature, the rows that hold it, ascending (`presentRows[presentStart[f] ..<
+    /// presentStart[f + 1]]`; empty for other features): a split on a code partitions by merging.
+    let presentStart: [Int]
+    let presentRows: [UInt32]
+
+    var rowCount: Int { rowStart.count - 1 }
+
+    /// The most global bins a model can have: entries are 16-bit.
+    static let maxTotalBins = Int(UInt16.max)
+
+    /// Bins `rows` of `matrix` (all rows when nil) with the given per-feature bins.
+    ///
+    /// `overrides` gives, per feature, a value for every row of `matrix` that replaces what the
+    /// matrix says (ordered target statistics of training rows).
+    init(
+        _ matrix: FeatureMatrix, rows: [Int]? = nil, features: [TreeFeature], bins: [FeatureBins],
+        overrides: [Int: [Float]] = [:]
+    ) {
+        self.bins = bins
+        var offset: [Int] = []
+        var total = 0
+        for b in bins {
+            offset.append(total)
+            total += b.count
+        }
+        precondition(total <= Self.maxTotalBins)
+        binOffset = offset
+        totalBins = total
+        var dense: [Int] = []
+        var slot = [Int](repeating: -1, count: features.count)
+        for (f, spec) in features.enumerated() where spec.kind != .binary {
+            slot[f] = dense.count
+            dense.append(f)
+        }
+        self.dense = dense
+        denseSlot = slot
+        let map = TreeFeatureMap(features: features, width: matrix.width)
+
+        let count = rows?.count ?? matrix.rowCount
+        var rowStart = [Int](repeating: 0, count: count + 1)
+        var entries: [UInt16] = []
+        entries.reserveCapacity(count * (dense.count + 8))
+        // Per dense feature, its entry's value when the row stores no column of it.
+        let absentEntry = dense.map { UInt16(offset[$0] + bins[$0].bin(map.absent[$0])) }
+        var sparse: [UInt16] = []
+        for r in 0..<count {
+            let i = rows?[r] ?? r
+            let base = entries.count
+            entries.append(contentsOf: absentEntry)
+            sparse.removeAll(keepingCapacity: true)
+            for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
+                let c = Int(matrix.columns[k])
+                let f = Int(map.feature[c])
+                if f < 0 { continue }
+                let value = map.level[c] != -1 ? map.level[c] : matrix.values[k]
+                let b = UInt16(offset[f] + bins[f].bin(value))
+                if slot[f] >= 0 {
+                    entries[base + slot[f]] = b
+                } else if bins[f].bin(value) == 1 {
+                    sparse.append(b)
+                }
+            }
+            for (f, values) in overrides { entries[base + slot[f]] = UInt16(offset[f] + bins[f].bin(values[i])) }
+            sparse.sort()
+            entries.append(contentsOf: sparse)
+            rowStart[r + 1] = entries.count
+        }
+        self.rowStart = rowStart
+        self.entries = entries
+        var columns = [UInt16](repeating: 0, count: dense.count * count)
+        for r in 0..<count {
+            for s in 0..<dense.count { columns[s * count + r] = entries[rowStart[r] + s] }
+        }
+        self.columns = columns
+        var counts = [Int](repeating: 0, count: features.count + 1)
+        var featureOfBin = [Int](repeating: -1, count: total)
+        for f in features.indices where slot[f] < 0 { featureOfBin[offset[f] + 1] = f }
+        for r in 0..<count {
+            for k in (rowStart[r] + dense.count)..<rowStart[r + 1] { counts[featureOfBin[Int(entries[k])] + 1] += 1 }
+        }
+        for f in 0..<features.count { counts[f + 1] += counts[f] }
+        var fill = counts
+        var present = [UInt32](repeating: 0, count: counts[features.count])
+        for r in 0..<count {
+            for k in (rowStart[r] + dense.count)..<rowStart[r + 1] {
+                let f = featureOfBin[Int(entries[k])]
+                present[fill[f]] = UInt32(r)
+                fill[f] += 1
+            }
+        }
+        presentStart = counts
+        presentRows = present
+    }
+
+    /// The bin (within its feature) of feature `f` in row `r`.
+    @inline(__always)
+    func bin(row r: Int, feature f: Int) -> Int {
+        let s = denseSlot[f]
+        if s >= 0 { return Int(entries[rowStart[r] + s]) - binOffset[f] }
+        let present = UInt16(binOffset[f] + 1)
+        var k = rowStart[r] + dense.count
+        let end = rowStart[r + 1]
+        while k < end {
+            let e = entries[k]
+            if e >= present { return e == present ? 1 : 0 }
+            k += 1
+        }
+        return 0
+    }
+}
+
+extension FeatureBins {
+    /// Bins for every feature, numeric ones from the values of `sampleRows` of `matrix`.
+    static func fit(
+        _ matrix: FeatureMatrix, sampleRows: [Int], features: [TreeFeature], maxBins: Int,
+        overrides: [Int: [Float]] = [:]
+    ) -> [FeatureBins] {
+        let map = TreeFeatureMap(features: features, width: matrix.width)
+        let numeric = features.indices.filter { features[$0].kind == .numeric }
+        var slot = [Int](repeating: -1, count: features.count)
+        for (s, f) in numeric.enumerated() { slot[f] = s }
+        var values = [[Float]](repeating: [Float](repeating: 0, count: sampleRows.count), count: numeric.count)
+        for (r, i) in sampleRows.enumerated() {
+            for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
+                let f = Int(map.feature[Int(matrix.columns[k])])
+                if f >= 0 && slot[f] >= 0 {
+                    values[slot[f]][r] =
+                        map.level[Int(matrix.columns[k])] != -1 ? map.level[Int(matrix.columns[k])] : matrix.values[k]
+                }
+            }
+            for (f, override) in overrides { values[slot[f]][r] = override[i] }
+        }
+        return features.enumerated().map { f, spec in
+            switch spec.kind {
+            case .numeric: FeatureBins(numeric: values[slot[f]], maxBins: maxBins)
+            case .binary, .categorical: FeatureBins(kind: spec.kind, levels: spec.levels)
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Histogram gradient-boosted trees for the log-loss, grown like LightGBM's: quantile bins,
+/// histograms on all cores with histogram subtraction, leaf-wise growth, native categorical splits,
+/// learned directions for missing values, early stopping on a validation set.
+///
+/// ```swift
+/// let (extractor, batch) = try FeatureExtractor.fitTransform(reader, schema: .claims, requireLabel: true)
+/// let model = try GradientBoostedTrees.fit(batch, extractor: extractor)
+/// let p = model.probabilities(batch.matrix)
+/// ```
+///
+/// The margin of a row is `baseScore + Σ tree leaf values`. Training with the same options and seed
+/// gives the same trees on any number of threads.
+public struct GradientBoostedTrees: Sendable, Equatable, Codable {
+    /// What trees split on (see `TreeFeature`).
+    public var features: [TreeFeature]
+    /// The margin before any tree: the log-odds of the weighted training label mean.
+    public var baseScore: Double
+    public var trees: [Tree]
+    /// How training went.
+    public var fit: FitReport
+
+    /// What training did.
+    public struct FitReport: Sendable, Equatable, Codable {
+        public var options: Options
+        /// Trees grown before stopping, and the number kept (the best on validation).
+        public var iterations: Int
+        public var bestIteration: Int
+        public var trainingRows: Int
+        public var validationRows: Int
+        /// The last kept tree's log loss on the training rows (weighted).
+        public var trainingLogLoss: Double
+        /// Measured on the validation rows with the kept trees; nil without validation.
+        public var validation: Metrics?
+        /// Why training stopped.
+        public var stoppedBy: String
+    }
+
+    /// Training failed before it started.
+    public enum TrainingError: Error, CustomStringConvertible, Equatable {
+        case noRows
+        case oneClass(label: Float)
+        case unlabeledRows(count: Int)
+        case tooManyBins(Int)
+        case validationWidth(expected: Int, got: Int)
+
+        public var description: String {
+            switch self {
+            case .noRows: "no rows to train on"
+            case .oneClass(let label): "every training row has outcome \(Int(label)); both outcomes are needed"
+            case .unlabeledRows(let n): "\(n) rows have no outcome"
+            case .tooManyBins(let n):
+                "the features need \(n) bins, more than the \(BinnedRows.maxTotalBins) a model can hold; raise --min-count or lower --max-bins"
+            case .validationWidth(let expected, let got):
+                "the validation rows have \(got) feature columns, the training rows \(expected)"
+            }
+        }
+    }
+
+    // MARK: - Scoring
+
+    /// The log-odds of every row of `matrix` (extracted by the extractor the model was trained on).
+    public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
+        let map = TreeFeatureMap(features: features, width: matrix.width)
+        let n = matrix.rowCount
+        var out = [Double](repeating: baseScore, count: n)
+        out.withUnsafeMutableBufferPointer { o in
+            parallelChunks(n, threads: threads, minimum: 4096) { range in
+                var x = map.absent
+                var touched: [Int32] = []
+                x.withUnsafeMutableBufferPointer { x in
+                    for i in range {
+                        map.fill(x.baseAddress!, row: i, of: matrix, touched: &touched)
+                        var m = baseScore
+                        for tree in trees { m += tree.value[tree.leaf(x.baseAddress!)] }
+                        o[i] = m
+                        for f in touched { x[Int(f)] = map.absent[Int(f)] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The probability of an overturn for every row.
+    public func probabilities(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
+        margins(matrix, threads: threads).map(sigmoid)
+    }
+
+    /// Per feature, the sum of the gains of the splits on it: what the model learned most from.
+    public func totalGain() -> [Double] {
+        var gains = [Double](repeating: 0, count: features.count)
+        for tree in trees {
+            for (f, g) in zip(tree.feature, tree.gain) where f >= 0 { gains[Int(f)] += g }
+        }
+        return gains
+    }
+}

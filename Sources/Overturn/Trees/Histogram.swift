@@ -1,0 +1,91 @@
+/// The gradient statistics of one bin, or of a set of rows: (Σ gradient, Σ hessian, rows, 0).
+typealias GradientSums = SIMD4<Double>
+
+/// Builds gradient histograms over the global bins of `BinnedRows`.
+///
+/// A node's rows are cut into a fixed number of chunks that depends only on how many rows there
+/// are; each chunk sums into its own partial histogram and the partials are added in chunk order.
+/// The sums are therefore the same on any number of threads, which keeps training reproducible.
+final class HistogramBuilder: @unchecked Sendable {
+    let data: BinnedRows
+    let threads: Int
+    /// Rows per chunk below which a node is summed in one piece.
+    static let chunkRows = 16_384
+    static let maxChunks = 8
+    private let partials: UnsafeMutablePointer<GradientSums>
+    /// Binary features' (absent, present) bin pairs: the absent bin is filled by subtraction.
+    private let binaryBins: [Int]
+
+    init(data: BinnedRows, features: [TreeFeature], threads: Int) {
+        self.data = data
+        self.threads = max(1, threads)
+        partials = .allocate(capacity: Self.maxChunks * data.totalBins)
+        binaryBins = features.indices.filter { features[$0].kind == .binary }.map { data.binOffset[$0] }
+    }
+
+    deinit { partials.deallocate() }
+
+    /// Fills `hist` (`totalBins` long) with the sums of `rows` and returns their total.
+    func build(
+        rows: UnsafeBufferPointer<UInt32>, gradients: UnsafePointer<GradientSums>,
+        into hist: UnsafeMutablePointer<GradientSums>
+    ) -> GradientSums {
+        let n = rows.count
+        let chunks = min(Self.maxChunks, max(1, n / Self.chunkRows))
+        let bins = data.totalBins
+        var total = GradientSums()
+        if chunks == 1 {
+            total = sum(rows, gradients, into: hist)
+        } else {
+            var totals = [GradientSums](repeating: .zero, count: chunks)
+            let partials = self.partials
+            totals.withUnsafeMutableBufferPointer { totals in
+                let t = totals
+                let workers = min(threads, chunks)
+                parallelFor(workers) { w in
+                    var c = w
+                    while c < chunks {
+                        let lo = n * c / chunks
+                        let hi = n * (c + 1) / chunks
+                        t[c] = self.sum(
+                            UnsafeBufferPointer(rebasing: rows[lo..<hi]), gradients, into: partials + c * bins)
+                        c += workers
+                    }
+                }
+            }
+            hist.update(from: partials, count: bins)
+            for c in 1..<chunks {
+                let p = partials + c * bins
+                for b in 0..<bins { hist[b] += p[b] }
+            }
+            for c in 0..<chunks { total += totals[c] }
+        }
+        for b in binaryBins { hist[b] = total - hist[b + 1] }
+        return total
+    }
+
+    /// One chunk: the hot loop. Each row is its entries' global bins (see `BinnedRows`).
+    private func sum(
+        _ rows: UnsafeBufferPointer<UInt32>, _ gradients: UnsafePointer<GradientSums>,
+        into hist: UnsafeMutablePointer<GradientSums>
+    ) -> GradientSums {
+        hist.update(repeating: .zero, count: data.totalBins)
+        var total = GradientSums()
+        data.rowStart.withUnsafeBufferPointer { start in
+            data.entries.withUnsafeBufferPointer { entries in
+                for r in rows {
+                    let row = Int(r)
+                    let g = gradients[row]
+                    total += g
+                    var k = start[row]
+                    let end = start[row + 1]
+                    while k < end {
+                        hist[Int(entries[k])] += g
+                        k += 1
+                    }
+                }
+            }
+        }
+        return total
+    }
+}

@@ -1,0 +1,123 @@
+/// What a tree splits on: the extractor's columns seen the way trees see them.
+///
+/// Trees do not need the one-hot spelling of a category or the missing indicator of a number:
+///
+/// | schema kind | tree feature | value for a row |
+/// |---|---|---|
+/// | number, flag | `numeric` on the value column | the value; NaN when blank (routed by the learned default) |
+/// | category | one `categorical` over the block | the index of the row's level within the block (values, `(other)`, `(missing)`) |
+/// | codes | one `binary` per column | 1 when the row holds that code (or group), else 0 |
+///
+/// A model keeps its features, so scoring turns a CSR row into tree-feature values without the
+/// schema (`TreeFeature.values(of:)`).
+public struct TreeFeature: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Equatable, Codable {
+        case numeric, binary, categorical
+    }
+
+    public var kind: Kind
+    /// The extractor column: the value column, the code's column, or a category block's first column.
+    public var column: Int
+    /// Categorical: the number of levels (the block's width). Otherwise 0.
+    public var levels: Int
+    /// The column's name, or the schema column for a category.
+    public var name: String
+    /// A category encoded as one number per level (ordered target statistics): the number of each
+    /// level. The feature is then `numeric` over the category block's `levels` columns.
+    public var encoding: [Float]?
+
+    public init(kind: Kind, column: Int, levels: Int = 0, name: String) {
+        self.kind = kind
+        self.column = column
+        self.levels = levels
+        self.name = name
+    }
+
+    /// The tree features of an extractor's columns, in column order. A category with at most
+    /// `oneHotLevels` levels becomes one binary feature per level, as one-hot input gives other
+    /// libraries; a larger one is one categorical feature.
+    public static func features(of extractor: FeatureExtractor, oneHotLevels: Int = 0) -> [TreeFeature] {
+        var features: [TreeFeature] = []
+        for (f, block) in extractor.blocks.enumerated() {
+            let spec = extractor.schema.features[f]
+            switch spec.kind {
+            case .number, .flag:
+                features.append(TreeFeature(kind: .numeric, column: block.offset, name: spec.column))
+            case .category where block.width <= oneHotLevels:
+                for c in block.offset..<(block.offset + block.width) {
+                    features.append(TreeFeature(kind: .binary, column: c, name: extractor.columnNames[c]))
+                }
+            case .category:
+                features.append(
+                    TreeFeature(kind: .categorical, column: block.offset, levels: block.width, name: spec.column))
+            case .codes:
+                for c in block.offset..<(block.offset + block.width) {
+                    features.append(TreeFeature(kind: .binary, column: c, name: extractor.columnNames[c]))
+                }
+            }
+        }
+        return features
+    }
+
+    /// Plain numeric features, one per column (imported models and schemas of numbers only).
+    public static func numeric(names: [String]) -> [TreeFeature] {
+        names.enumerated().map { TreeFeature(kind: .numeric, column: $0.offset, name: $0.element) }
+    }
+}
+
+/// Where each extractor column goes among tree features: scoring's map from a CSR row to the
+/// values trees compare.
+struct TreeFeatureMap: Sendable {
+    /// Per extractor column: the tree feature it feeds, or -1 (a number's missing indicator).
+    let feature: [Int32]
+    /// Per extractor column: what the feature's value becomes when the column is stored: for
+    /// categories the level index (or its encoding), for the rest -1 meaning "the stored value".
+    let level: [Float]
+    /// Per tree feature: its value when none of its columns is stored (0 for numbers and codes).
+    let absent: [Float]
+
+    init(features: [TreeFeature], width: Int) {
+        var feature = [Int32](repeating: -1, count: width)
+        var level = [Float](repeating: -1, count: width)
+        var absent = [Float](repeating: 0, count: features.count)
+        for (f, spec) in features.enumerated() {
+            switch spec.kind {
+            case .numeric where spec.encoding != nil:
+                for (l, v) in spec.encoding!.enumerated() {
+                    feature[spec.column + l] = Int32(f)
+                    level[spec.column + l] = v
+                }
+                absent[f] = .nan
+            case .numeric, .binary:
+                feature[spec.column] = Int32(f)
+            case .categorical:
+                for l in 0..<spec.levels {
+                    feature[spec.column + l] = Int32(f)
+                    level[spec.column + l] = Float(l)
+                }
+                absent[f] = .nan
+            }
+        }
+        self.feature = feature
+        self.level = level
+        self.absent = absent
+    }
+
+    /// Writes row `i` of `matrix` into `values` (which holds `absent` on entry) and returns the
+    /// features it set, so the caller can put `absent` back.
+    @inline(__always)
+    func fill(
+        _ values: UnsafeMutablePointer<Float>, row i: Int, of matrix: FeatureMatrix,
+        touched: inout [Int32]
+    ) {
+        touched.removeAll(keepingCapacity: true)
+        for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
+            let c = Int(matrix.columns[k])
+            let f = feature[c]
+            if f < 0 { continue }
+            let l = level[c]
+            values[Int(f)] = l != -1 ? l : matrix.values[k]
+            touched.append(f)
+        }
+    }
+}
