@@ -73,7 +73,7 @@ def main():
     ctr[YEAR], cte[YEAR] = ctr[YEAR].astype(int), cte[YEAR].astype(int)
     cb = CatBoostClassifier(iterations=200, depth=6, learning_rate=0.1, l2_leaf_reg=1.0, border_count=254,
                             bootstrap_type="No", thread_count=args.threads, random_seed=0, verbose=False,
-                            cat_features=CATEGORICAL)
+                            cat_features=CATEGORICAL, allow_writing_files=False)
     rows.append(("catboost", metrics(yte, cb.fit(ctr, ytr).predict_proba(cte)[:, 1])))
 
     for path in args.overturn_scores:
