@@ -18,9 +18,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // One inline C function: software prefetch for the histogram loop.
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         .target(
             name: "Overturn",
-            dependencies: ["COpenBLAS"],
+            dependencies: ["COpenBLAS", "CPrefetch"],
             // The tests train models on real data: without optimization the debug build is ~50×
             // slower in the numeric loops, which would make `swift test` take minutes.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]

@@ -36,7 +36,7 @@ struct BinnedRows: Sendable {
     /// matrix says (ordered target statistics of training rows).
     init(
         _ matrix: FeatureMatrix, rows: [Int]? = nil, features: [TreeFeature], bins: [FeatureBins],
-        overrides: [Int: [Float]] = [:]
+        overrides: [Int: [Float]] = [:], threads: Int = 1
     ) {
         self.bins = bins
         var offset: [Int] = []
@@ -59,33 +59,55 @@ struct BinnedRows: Sendable {
         let map = TreeFeatureMap(features: features, width: matrix.width)
 
         let count = rows?.count ?? matrix.rowCount
-        var rowStart = [Int](repeating: 0, count: count + 1)
-        var entries: [UInt16] = []
-        entries.reserveCapacity(count * (dense.count + 8))
         // Per dense feature, its entry's value when the row stores no column of it.
         let absentEntry = dense.map { UInt16(offset[$0] + bins[$0].bin(map.absent[$0])) }
-        var sparse: [UInt16] = []
-        for r in 0..<count {
-            let i = rows?[r] ?? r
-            let base = entries.count
-            entries.append(contentsOf: absentEntry)
-            sparse.removeAll(keepingCapacity: true)
-            for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
-                let c = Int(matrix.columns[k])
-                let f = Int(map.feature[c])
-                if f < 0 { continue }
-                let value = map.level[c] != -1 ? map.level[c] : matrix.values[k]
-                let b = UInt16(offset[f] + bins[f].bin(value))
-                if slot[f] >= 0 {
-                    entries[base + slot[f]] = b
-                } else if bins[f].bin(value) == 1 {
-                    sparse.append(b)
+        /// The entries of rows `range`, and where each row ends within them.
+        func binRows(_ range: Range<Int>) -> (entries: [UInt16], ends: [Int]) {
+            var entries: [UInt16] = []
+            entries.reserveCapacity(range.count * (dense.count + 16))
+            var ends: [Int] = []
+            ends.reserveCapacity(range.count)
+            var sparse: [UInt16] = []
+            for r in range {
+                let i = rows?[r] ?? r
+                let base = entries.count
+                entries.append(contentsOf: absentEntry)
+                sparse.removeAll(keepingCapacity: true)
+                for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
+                    let c = Int(matrix.columns[k])
+                    let f = Int(map.feature[c])
+                    if f < 0 { continue }
+                    let value = map.level[c] != -1 ? map.level[c] : matrix.values[k]
+                    let b = bins[f].bin(value)
+                    if slot[f] >= 0 {
+                        entries[base + slot[f]] = UInt16(offset[f] + b)
+                    } else if b == 1 {
+                        sparse.append(UInt16(offset[f] + 1))
+                    }
                 }
+                for (f, values) in overrides { entries[base + slot[f]] = UInt16(offset[f] + bins[f].bin(values[i])) }
+                sparse.sort()
+                entries.append(contentsOf: sparse)
+                ends.append(entries.count)
             }
-            for (f, values) in overrides { entries[base + slot[f]] = UInt16(offset[f] + bins[f].bin(values[i])) }
-            sparse.sort()
-            entries.append(contentsOf: sparse)
-            rowStart[r + 1] = entries.count
+            return (entries, ends)
+        }
+        // Parts binned in parallel, then laid end to end.
+        let parts = max(1, min(16, count / 16_384))
+        var pieces = [(entries: [UInt16], ends: [Int])](repeating: ([], []), count: parts)
+        pieces.withUnsafeMutableBufferPointer { pieces in
+            parallelChunks(parts, threads: threads, minimum: 1) { range in
+                for p in range { pieces[p] = binRows((count * p / parts)..<(count * (p + 1) / parts)) }
+            }
+        }
+        var rowStart = [0]
+        rowStart.reserveCapacity(count + 1)
+        var entries: [UInt16] = []
+        entries.reserveCapacity(pieces.reduce(0) { $0 + $1.entries.count })
+        for piece in pieces {
+            let base = entries.count
+            entries.append(contentsOf: piece.entries)
+            rowStart.append(contentsOf: piece.ends.lazy.map { $0 + base })
         }
         self.rowStart = rowStart
         self.entries = entries

@@ -71,7 +71,8 @@ extension GradientBoostedTrees {
     public struct Progress: Sendable {
         public var iteration: Int
         public var trees: Int
-        public var trainingLogLoss: Double
+        /// Measured after the first tree, every 10th and the last (nil otherwise): it costs a pass.
+        public var trainingLogLoss: Double?
         public var validationLogLoss: Double?
     }
 
@@ -145,12 +146,16 @@ extension GradientBoostedTrees {
             matrix, sampleRows: sample, features: features, maxBins: options.maxBins, overrides: overrides)
         let totalBins = bins.reduce(0) { $0 + $1.count }
         guard totalBins <= BinnedRows.maxTotalBins else { throw TrainingError.tooManyBins(totalBins) }
-        let train = BinnedRows(matrix, rows: trainRows, features: features, bins: bins, overrides: overrides)
+        let train = BinnedRows(
+            matrix, rows: trainRows, features: features, bins: bins, overrides: overrides, threads: threads)
         let (valid, validLabels): (BinnedRows?, [Float]) =
             if let v = validation {
-                (BinnedRows(v.matrix, features: features, bins: bins), v.labels)
+                (BinnedRows(v.matrix, features: features, bins: bins, threads: threads), v.labels)
             } else if !heldOut.isEmpty {
-                (BinnedRows(matrix, rows: heldOut, features: features, bins: bins), heldOut.map { labels[$0] })
+                (
+                    BinnedRows(matrix, rows: heldOut, features: features, bins: bins, threads: threads),
+                    heldOut.map { labels[$0] }
+                )
             } else {
                 (nil, [])
             }
@@ -174,6 +179,7 @@ extension GradientBoostedTrees {
             baseScore: baseScore, threads: threads)
         var validMargins = [Double](repeating: baseScore, count: valid?.rowCount ?? 0)
         var best = (loss: Double.infinity, trees: 0)
+        var bestMargins: [Double] = []  // the training margins of the best validated iteration
         var stoppedBy = "\(options.trees) trees"
         for iteration in 1...max(1, options.trees) {
             let grown = boosting.step(iteration: iteration)
@@ -190,15 +196,15 @@ extension GradientBoostedTrees {
                 }
                 validLoss = logLoss(validMargins, validLabels)
             }
-            let trainLoss = boosting.trainingLogLoss()
+            // The training loss costs a pass of logarithms: measured every 10th tree and the last.
+            let measure = iteration == 1 || iteration % 10 == 0 || iteration == options.trees
             progress(
                 Progress(
-                    iteration: iteration, trees: options.trees, trainingLogLoss: trainLoss, validationLogLoss: validLoss
-                ))
-            let current = validLoss ?? trainLoss
-            if current < best.loss {
-                best = (current, iteration)
-                model.fit.trainingLogLoss = trainLoss
+                    iteration: iteration, trees: options.trees,
+                    trainingLogLoss: measure ? boosting.trainingLogLoss : nil, validationLogLoss: validLoss))
+            if let validLoss, validLoss < best.loss {
+                best = (validLoss, iteration)
+                bestMargins = boosting.margins
             }
             if valid != nil && options.earlyStoppingRounds > 0 && iteration - best.trees >= options.earlyStoppingRounds
             {
@@ -211,9 +217,10 @@ extension GradientBoostedTrees {
         if valid != nil {
             model.trees.removeLast(model.trees.count - best.trees)
             model.fit.bestIteration = best.trees
+            model.fit.trainingLogLoss = weightedLogLoss(bestMargins, trainLabels, weights, threads: threads)
         } else {
             model.fit.bestIteration = model.trees.count
-            model.fit.trainingLogLoss = boosting.trainingLogLoss()
+            model.fit.trainingLogLoss = boosting.trainingLogLoss
         }
         model.fit.stoppedBy = stoppedBy
         if let v = validation {
@@ -237,6 +244,27 @@ extension GradientBoostedTrees {
     }
 }
 
+/// The weighted mean log loss of margins against labels, summed in 16 fixed parts so that it is the
+/// same on any number of threads.
+func weightedLogLoss(_ margins: [Double], _ labels: [Float], _ weights: [Double], threads: Int) -> Double {
+    let parts = 16
+    let n = margins.count
+    var sums = [SIMD2<Double>](repeating: .zero, count: parts)
+    sums.withUnsafeMutableBufferPointer { sums in
+        parallelChunks(parts, threads: threads, minimum: 1) { range in
+            for part in range {
+                var s = SIMD2<Double>()
+                for i in (n * part / parts)..<(n * (part + 1) / parts) {
+                    s += SIMD2(weights[i] * softplus(labels[i] == 1 ? -margins[i] : margins[i]), weights[i])
+                }
+                sums[part] = s
+            }
+        }
+    }
+    let total = sums.reduce(SIMD2<Double>(), +)
+    return total[0] / total[1]
+}
+
 /// Mean log loss of margins against labels.
 func logLoss(_ margins: [Double], _ labels: [Float]) -> Double {
     var sum = 0.0
@@ -254,7 +282,7 @@ struct Boosting {
     let threads: Int
     let grower: TreeGrower
     var margins: [Double]
-    var gradients: [GradientSums]
+    var gradients: [RowGradient]
     var random: RandomSource
 
     init(
@@ -269,28 +297,15 @@ struct Boosting {
         self.threads = threads
         grower = TreeGrower(data: train, features: features, options: options, threads: threads)
         margins = [Double](repeating: baseScore, count: train.rowCount)
-        gradients = [GradientSums](repeating: .zero, count: train.rowCount)
+        gradients = [RowGradient](repeating: .zero, count: train.rowCount)
         random = RandomSource(seed: options.seed, stream: 2)
+        refresh()
     }
 
-    /// Grows the next tree on the current gradients and adds it to the margins.
+    /// Grows the next tree on the current gradients, adds it to the margins and refreshes the
+    /// gradients and the loss.
     mutating func step(iteration: Int) -> TreeGrower.Grown {
         let n = train.rowCount
-        margins.withUnsafeBufferPointer { m in
-            labels.withUnsafeBufferPointer { y in
-                weights.withUnsafeBufferPointer { w in
-                    gradients.withUnsafeMutableBufferPointer { g in
-                        let (m, y, w, g) = (m, y, w, g)
-                        parallelChunks(n, threads: threads) { range in
-                            for i in range {
-                                let p = sigmoid(m[i])
-                                g[i] = GradientSums(w[i] * (p - Double(y[i])), w[i] * max(p * (1 - p), 1e-16), 1, 0)
-                            }
-                        }
-                    }
-                }
-            }
-        }
         // Rows for this tree (all, or a seeded draw) and features it may use.
         var count = 0
         var sampled = options.rowSubsample < 1
@@ -318,11 +333,9 @@ struct Boosting {
         let order = grower.order
         margins.withUnsafeMutableBufferPointer { m in
             if sampled {
-                let margins = m
-                let train = self.train
-                let features = self.features
+                let (train, features) = (self.train, self.features)
                 parallelChunks(n, threads: threads) { range in
-                    for r in range { margins[r] += grown.tree.value[grown.leaf(row: r, in: train, features: features)] }
+                    for r in range { m[r] += grown.tree.value[grown.leaf(row: r, in: train, features: features)] }
                 }
             } else {
                 for leaf in grown.leaves {
@@ -331,26 +344,32 @@ struct Boosting {
                 }
             }
         }
+        refresh()
         return grown
     }
 
-    /// The weighted mean log loss of the current margins.
-    func trainingLogLoss() -> Double {
-        let parts = 16  // fixed, so the sum is the same on any number of threads
-        var sums = [SIMD2<Double>](repeating: .zero, count: parts)
+    /// The log loss's gradient and hessian at every row's margin: `p = σ(m)`, `g = w·(p − y)`,
+    /// `h = w·p·(1 − p)`.
+    private mutating func refresh() {
         let n = margins.count
-        sums.withUnsafeMutableBufferPointer { sums in
-            parallelChunks(parts, threads: threads, minimum: 1) { range in
-                for part in range {
-                    var s = SIMD2<Double>()
-                    for i in (n * part / parts)..<(n * (part + 1) / parts) {
-                        s += SIMD2(weights[i] * softplus(labels[i] == 1 ? -margins[i] : margins[i]), weights[i])
+        margins.withUnsafeBufferPointer { m in
+            labels.withUnsafeBufferPointer { y in
+                weights.withUnsafeBufferPointer { w in
+                    gradients.withUnsafeMutableBufferPointer { g in
+                        parallelChunks(n, threads: threads) { range in
+                            for i in range {
+                                let p = sigmoid(m[i])
+                                g[i] = RowGradient(
+                                    Float(w[i] * (p - Double(y[i]))), Float(w[i] * max(p * (1 - p), 1e-16)))
+                            }
+                        }
                     }
-                    sums[part] = s
                 }
             }
         }
-        let total = sums.reduce(SIMD2<Double>(), +)
-        return total[0] / total[1]
     }
+
+    /// The weighted mean log loss of the current margins.
+    var trainingLogLoss: Double { weightedLogLoss(margins, labels, weights, threads: threads) }
+
 }

@@ -25,15 +25,27 @@ struct SplitFinder {
     @inline(__always)
     func score(_ s: GradientSums, l2: Double) -> Double { s[0] * s[0] / (s[1] + l2) }
 
+    /// Rows per unit of hessian in the leaf being split: histograms hold gradient and hessian sums
+    /// only, and a side's row count is estimated from its hessian, as LightGBM estimates it.
+    private(set) var rowsPerHessian = 1.0
+
+    /// The estimated number of rows behind sums `s`.
+    @inline(__always)
+    func rows(_ s: GradientSums) -> Double { (s[1] * rowsPerHessian).rounded() }
+
     @inline(__always)
     func allowed(_ s: GradientSums) -> Bool {
-        s[2] >= Double(options.minSamplesLeaf) && s[1] >= options.minChildWeight
+        s[1] >= options.minChildWeight && rows(s) >= Double(options.minSamplesLeaf)
     }
 
-    /// The best split of a leaf with histogram `hist` and totals `total`, among `usable` features.
-    func best(_ hist: UnsafePointer<GradientSums>, total: GradientSums, usable: [Bool]) -> SplitCandidate {
+    /// The best split of a leaf of `rows` rows with histogram `hist` and totals `total`, among
+    /// `usable` features.
+    mutating func best(
+        _ hist: UnsafePointer<GradientSums>, total: GradientSums, rows: Int, usable: [Bool]
+    ) -> SplitCandidate {
         var best = SplitCandidate()
-        guard total[2] >= 2 * Double(options.minSamplesLeaf) else { return best }
+        guard rows >= 2 * options.minSamplesLeaf && total[1] > 0 else { return best }
+        rowsPerHessian = Double(rows) / total[1]
         for f in features.indices where usable[f] {
             let h = hist + data.binOffset[f]
             let count = data.bins[f].count
@@ -66,7 +78,7 @@ struct SplitFinder {
         _ f: Int, _ h: UnsafePointer<GradientSums>, _ count: Int, _ total: GradientSums, _ best: inout SplitCandidate
     ) {
         let missing = h[0]
-        let hasMissing = missing[2] > 0
+        let hasMissing = missing[1] > 0
         var left = GradientSums()
         for b in 1..<count {
             left += h[b]
@@ -84,7 +96,7 @@ struct SplitFinder {
             } else {
                 // No missing values seen: at scoring time they follow the larger side.
                 consider(
-                    f, bin: b, defaultLeft: left[2] >= right[2], left: left, right: right, total, l2: options.l2, &best)
+                    f, bin: b, defaultLeft: left[1] >= right[1], left: left, right: right, total, l2: options.l2, &best)
             }
         }
     }
@@ -97,7 +109,7 @@ struct SplitFinder {
     ) {
         let parent = score(total, l2: options.l2)
         if count <= options.maxCategoriesOneHot {
-            for level in 0..<count where h[level][2] > 0 {
+            for level in 0..<count where h[level][1] > 0 {
                 let left = h[level]
                 let right = total - left
                 guard allowed(left) && allowed(right) else { continue }
@@ -111,7 +123,7 @@ struct SplitFinder {
             return
         }
         let l2 = options.l2 + options.categoryL2
-        var levels = (0..<count).filter { h[$0][2] >= Double(options.minRowsPerCategory) }
+        var levels = (0..<count).filter { rows(h[$0]) >= Double(options.minRowsPerCategory) }
         guard levels.count >= 2 else { return }
         let smooth = options.categorySmoothing
         levels.sort { a, b in

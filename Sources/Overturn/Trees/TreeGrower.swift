@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Grows one tree on binned rows: leaf-wise (the leaf whose best split gains most goes next, as
 /// LightGBM grows) or depth-wise (the shallowest leaf next), up to `maxLeaves` leaves and
 /// `maxDepth` levels.
@@ -9,7 +11,7 @@ final class TreeGrower {
     let data: BinnedRows
     let features: [TreeFeature]
     let options: GradientBoostedTrees.Options
-    let finder: SplitFinder
+    var finder: SplitFinder
     let builder: HistogramBuilder
     /// Row indices; the first `count` passed to `grow` are the rows of this tree.
     let order: UnsafeMutablePointer<UInt32>
@@ -64,13 +66,13 @@ final class TreeGrower {
         -s[0] / (s[1] + options.l2) * options.learningRate
     }
 
-    private func canSplit(depth: Int, sums: GradientSums) -> Bool {
-        (options.maxDepth <= 0 || depth < options.maxDepth) && sums[2] >= 2 * Double(options.minSamplesLeaf)
+    private func canSplit(_ leaf: Leaf) -> Bool {
+        (options.maxDepth <= 0 || leaf.depth < options.maxDepth) && leaf.end - leaf.begin >= 2 * options.minSamplesLeaf
     }
 
     /// Grows a tree on rows `order[0..<count]` with per-row gradient sums `gradients`, splitting only
     /// on features where `usable` is true.
-    func grow(count: Int, gradients: UnsafePointer<GradientSums>, usable: [Bool]) -> Grown {
+    func grow(count: Int, gradients: UnsafePointer<RowGradient>, usable: [Bool]) -> Grown {
         var tree = Tree()
         var binThreshold: [Int32] = []
         let rootHist = takeHistogram()
@@ -79,7 +81,7 @@ final class TreeGrower {
         tree.addLeaf(value: leafValue(total), cover: total[1])
         binThreshold.append(0)
         var root = Leaf(node: 0, begin: 0, end: count, depth: 0, sums: total, hist: rootHist)
-        if canSplit(depth: 0, sums: total) { root.split = finder.best(rootHist, total: total, usable: usable) }
+        if canSplit(root) { root.split = finder.best(rootHist, total: total, rows: count, usable: usable) }
         var leaves = [root]
 
         while leaves.count < options.maxLeaves {
@@ -110,8 +112,8 @@ final class TreeGrower {
             var left = Leaf(node: l, begin: leaf.begin, end: mid, depth: leaf.depth + 1, sums: s.left, hist: nil)
             var right = Leaf(node: r, begin: mid, end: leaf.end, depth: leaf.depth + 1, sums: s.right, hist: nil)
             let parentHist = leaf.hist!
-            let splitLeft = canSplit(depth: left.depth, sums: left.sums)
-            let splitRight = canSplit(depth: right.depth, sums: right.sums)
+            let splitLeft = canSplit(left)
+            let splitRight = canSplit(right)
             if leaves.count + 1 < options.maxLeaves && (splitLeft || splitRight) {
                 let smallerIsLeft = mid - leaf.begin <= leaf.end - mid
                 let small = smallerIsLeft ? left : right
@@ -122,8 +124,12 @@ final class TreeGrower {
                 for b in 0..<data.totalBins { parentHist[b] -= smallHist[b] }
                 left.hist = smallerIsLeft ? smallHist : parentHist
                 right.hist = smallerIsLeft ? parentHist : smallHist
-                if splitLeft { left.split = finder.best(left.hist!, total: left.sums, usable: usable) }
-                if splitRight { right.split = finder.best(right.hist!, total: right.sums, usable: usable) }
+                if splitLeft {
+                    left.split = finder.best(left.hist!, total: left.sums, rows: mid - leaf.begin, usable: usable)
+                }
+                if splitRight {
+                    right.split = finder.best(right.hist!, total: right.sums, rows: leaf.end - mid, usable: usable)
+                }
             } else {
                 pool.append(parentHist)
             }
@@ -175,17 +181,17 @@ final class TreeGrower {
                         let hi = n * (c + 1) / chunks
                         var l = lo
                         var r = lo
+                        // Branch-free: write the row to both sides, advance the one it belongs to.
                         @inline(__always) func put(_ row: UInt32, left: Bool) {
-                            if left {
-                                scratch[l] = row
-                                l += 1
-                            } else {
-                                spill[r] = row
-                                r += 1
-                            }
+                            scratch[l] = row
+                            spill[r] = row
+                            let step = left ? 1 : 0
+                            l += step
+                            r += 1 - step
                         }
                         if rule.slot >= 0 {
                             for k in lo..<hi {
+                                if k + 16 < hi { overturn_prefetch(column.value + Int(order[k + 16])) }
                                 let row = order[k]
                                 put(row, left: rule.goesLeft(bin: Int(column.value[Int(row)])))
                             }

@@ -117,12 +117,14 @@ struct Train: ParsableCommand {
             }
             let options = trees.options(classWeights: weights, balanced: balanced)
             let fitted: GradientBoostedTrees
+            var trainingLoss = Double.nan
             do {
                 fitted = try GradientBoostedTrees.fit(
                     batch, extractor: extractor, options: options, validation: validation, threads: threads
                 ) { p in
+                    trainingLoss = p.trainingLogLoss ?? trainingLoss
                     var line = String(
-                        format: "tree %d of %d: training log loss %.5f", p.iteration, p.trees, p.trainingLogLoss)
+                        format: "tree %d of %d: training log loss %.5f", p.iteration, p.trees, trainingLoss)
                     if let v = p.validationLogLoss { line += String(format: ", validation %.5f", v) }
                     Terminal.progress(line)
                 }
