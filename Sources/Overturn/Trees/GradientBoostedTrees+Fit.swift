@@ -338,9 +338,14 @@ struct Boosting {
                     for r in range { m[r] += grown.tree.value[grown.leaf(row: r, in: train, features: features)] }
                 }
             } else {
-                for leaf in grown.leaves {
-                    let v = grown.tree.value[leaf.node]
-                    for k in leaf.begin..<leaf.end { m[Int(order[k])] += v }
+                // Leaves hold disjoint rows: they are updated in parallel.
+                let leaves = grown.leaves
+                let workers = min(threads, leaves.count)
+                parallelFor(workers) { w in
+                    for leaf in stride(from: w, to: leaves.count, by: workers).map({ leaves[$0] }) {
+                        let v = grown.tree.value[leaf.node]
+                        for k in leaf.begin..<leaf.end { m[Int(order[k])] += v }
+                    }
                 }
             }
         }

@@ -28,6 +28,8 @@ struct SplitFinder {
     /// Rows per unit of hessian in the leaf being split: histograms hold gradient and hessian sums
     /// only, and a side's row count is estimated from its hessian, as LightGBM estimates it.
     private(set) var rowsPerHessian = 1.0
+    /// `score(total)` of the leaf being split.
+    private(set) var parentScore = 0.0
 
     /// The estimated number of rows behind sums `s`.
     @inline(__always)
@@ -46,6 +48,7 @@ struct SplitFinder {
         var best = SplitCandidate()
         guard rows >= 2 * options.minSamplesLeaf && total[1] > 0 else { return best }
         rowsPerHessian = Double(rows) / total[1]
+        parentScore = score(total, l2: options.l2)
         for f in features.indices where usable[f] {
             let h = hist + data.binOffset[f]
             let count = data.bins[f].count
@@ -65,7 +68,7 @@ struct SplitFinder {
         l2: Double, _ best: inout SplitCandidate
     ) {
         guard allowed(left) && allowed(right) else { return }
-        let gain = score(left, l2: l2) + score(right, l2: l2) - score(total, l2: l2)
+        let gain = score(left, l2: l2) + score(right, l2: l2) - parentScore
         if gain > best.gain {
             best = SplitCandidate(
                 gain: gain, feature: f, bin: bin, defaultLeft: defaultLeft, leftLevels: [], left: left, right: right)

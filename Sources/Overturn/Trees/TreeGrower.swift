@@ -124,12 +124,21 @@ final class TreeGrower {
                 for b in 0..<data.totalBins { parentHist[b] -= smallHist[b] }
                 left.hist = smallerIsLeft ? smallHist : parentHist
                 right.hist = smallerIsLeft ? parentHist : smallHist
-                if splitLeft {
-                    left.split = finder.best(left.hist!, total: left.sums, rows: mid - leaf.begin, usable: usable)
+                // The two children's best splits, side by side.
+                var found = [SplitCandidate(), SplitCandidate()]
+                let children = [(left, splitLeft, mid - leaf.begin), (right, splitRight, leaf.end - mid)]
+                let finder = self.finder
+                found.withUnsafeMutableBufferPointer { found in
+                    parallelFor(threads > 1 ? 2 : 1) { w in
+                        for c in stride(from: w, to: 2, by: threads > 1 ? 2 : 1) where children[c].1 {
+                            var f = finder
+                            found[c] = f.best(
+                                children[c].0.hist!, total: children[c].0.sums, rows: children[c].2, usable: usable)
+                        }
+                    }
                 }
-                if splitRight {
-                    right.split = finder.best(right.hist!, total: right.sums, rows: leaf.end - mid, usable: usable)
-                }
+                left.split = found[0]
+                right.split = found[1]
             } else {
                 pool.append(parentHist)
             }
