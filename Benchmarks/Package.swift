@@ -31,5 +31,14 @@ let package = Package(
             path: "Benchmarks/Linear",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "Trees",
+            dependencies: [
+                .product(name: "Overturn", package: overturnFolder.lastPathComponent),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Trees",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

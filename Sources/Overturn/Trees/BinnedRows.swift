@@ -74,15 +74,13 @@ struct BinnedRows: Sendable {
                 entries.append(contentsOf: absentEntry)
                 sparse.removeAll(keepingCapacity: true)
                 for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
-                    let c = Int(matrix.columns[k])
-                    let f = Int(map.feature[c])
-                    if f < 0 { continue }
-                    let value = map.level[c] != -1 ? map.level[c] : matrix.values[k]
-                    let b = bins[f].bin(value)
-                    if slot[f] >= 0 {
-                        entries[base + slot[f]] = UInt16(offset[f] + b)
-                    } else if b == 1 {
-                        sparse.append(UInt16(offset[f] + 1))
+                    map.forEachTarget(of: k, in: matrix) { f, value in
+                        let b = bins[f].bin(value)
+                        if slot[f] >= 0 {
+                            entries[base + slot[f]] = UInt16(offset[f] + b)
+                        } else if b == 1 {
+                            sparse.append(UInt16(offset[f] + 1))
+                        }
                     }
                 }
                 for (f, values) in overrides { entries[base + slot[f]] = UInt16(offset[f] + bins[f].bin(values[i])) }
@@ -166,10 +164,8 @@ extension FeatureBins {
         var values = [[Float]](repeating: [Float](repeating: 0, count: sampleRows.count), count: numeric.count)
         for (r, i) in sampleRows.enumerated() {
             for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
-                let f = Int(map.feature[Int(matrix.columns[k])])
-                if f >= 0 && slot[f] >= 0 {
-                    values[slot[f]][r] =
-                        map.level[Int(matrix.columns[k])] != -1 ? map.level[Int(matrix.columns[k])] : matrix.values[k]
+                map.forEachTarget(of: k, in: matrix) { f, value in
+                    if slot[f] >= 0 { values[slot[f]][r] = value }
                 }
             }
             for (f, override) in overrides { values[slot[f]][r] = override[i] }

@@ -55,11 +55,14 @@ extension GradientBoostedTrees {
         public var minRowsPerCategory = 100
         /// How category columns are split: natively (levels ordered by gradient statistics) or as
         /// one binary feature per level, the way one-hot input reaches other libraries.
-        public var categories = CategorySplits.native
+        public var categories = CategorySplits.both
 
         public enum CategorySplits: String, Sendable, Equatable, Codable, CaseIterable {
             case native
             case oneHot = "one-hot"
+            /// Both: one binary feature per level and one categorical feature; each split takes the
+            /// better of a single level and a group of levels.
+            case both
             /// CatBoost's ordered target statistics (`TargetStatistics`).
             case targetStatistics = "target-statistics"
         }
@@ -88,7 +91,9 @@ extension GradientBoostedTrees {
     ) throws -> GradientBoostedTrees {
         try fit(
             batch.matrix, labels: batch.labels,
-            features: TreeFeature.features(of: extractor, oneHotLevels: options.categories == .oneHot ? .max : 0),
+            features: TreeFeature.features(
+                of: extractor, oneHotLevels: [.oneHot, .both].contains(options.categories) ? .max : 0,
+                alsoCategorical: options.categories == .both),
             options: options,
             sampleWeights: sampleWeights, validation: validation.map { ($0.matrix, $0.labels) }, threads: threads,
             progress: progress)

@@ -35,8 +35,11 @@ public struct TreeFeature: Sendable, Equatable, Codable {
 
     /// The tree features of an extractor's columns, in column order. A category with at most
     /// `oneHotLevels` levels becomes one binary feature per level, as one-hot input gives other
-    /// libraries; a larger one is one categorical feature.
-    public static func features(of extractor: FeatureExtractor, oneHotLevels: Int = 0) -> [TreeFeature] {
+    /// libraries (followed, with `alsoCategorical`, by one categorical feature over the same
+    /// levels); a larger one is one categorical feature.
+    public static func features(
+        of extractor: FeatureExtractor, oneHotLevels: Int = 0, alsoCategorical: Bool = false
+    ) -> [TreeFeature] {
         var features: [TreeFeature] = []
         for (f, block) in extractor.blocks.enumerated() {
             let spec = extractor.schema.features[f]
@@ -46,6 +49,10 @@ public struct TreeFeature: Sendable, Equatable, Codable {
             case .category where block.width <= oneHotLevels:
                 for c in block.offset..<(block.offset + block.width) {
                     features.append(TreeFeature(kind: .binary, column: c, name: extractor.columnNames[c]))
+                }
+                if alsoCategorical {
+                    features.append(
+                        TreeFeature(kind: .categorical, column: block.offset, levels: block.width, name: spec.column))
                 }
             case .category:
                 features.append(
@@ -66,41 +73,51 @@ public struct TreeFeature: Sendable, Equatable, Codable {
 }
 
 /// Where each extractor column goes among tree features: scoring's map from a CSR row to the
-/// values trees compare.
+/// values trees compare. A column may feed several features (a category's level as a one-hot
+/// feature and as its target statistic), or none (a number's missing indicator).
 struct TreeFeatureMap: Sendable {
-    /// Per extractor column: the tree feature it feeds, or -1 (a number's missing indicator).
-    let feature: [Int32]
-    /// Per extractor column: what the feature's value becomes when the column is stored: for
-    /// categories the level index (or its encoding), for the rest -1 meaning "the stored value".
-    let level: [Float]
+    /// Column `c` feeds `targets[start[c] ..< start[c + 1]]`.
+    let start: [Int]
+    /// The fed feature, and its value when the column is stored: a category's level index or
+    /// encoding, or -1 meaning "the stored value".
+    let targets: [(feature: Int32, value: Float)]
     /// Per tree feature: its value when none of its columns is stored (0 for numbers and codes).
     let absent: [Float]
 
     init(features: [TreeFeature], width: Int) {
-        var feature = [Int32](repeating: -1, count: width)
-        var level = [Float](repeating: -1, count: width)
+        var lists = [[(feature: Int32, value: Float)]](repeating: [], count: width)
         var absent = [Float](repeating: 0, count: features.count)
         for (f, spec) in features.enumerated() {
             switch spec.kind {
             case .numeric where spec.encoding != nil:
-                for (l, v) in spec.encoding!.enumerated() {
-                    feature[spec.column + l] = Int32(f)
-                    level[spec.column + l] = v
-                }
+                for (l, v) in spec.encoding!.enumerated() { lists[spec.column + l].append((Int32(f), v)) }
                 absent[f] = .nan
             case .numeric, .binary:
-                feature[spec.column] = Int32(f)
+                lists[spec.column].append((Int32(f), -1))
             case .categorical:
-                for l in 0..<spec.levels {
-                    feature[spec.column + l] = Int32(f)
-                    level[spec.column + l] = Float(l)
-                }
+                for l in 0..<spec.levels { lists[spec.column + l].append((Int32(f), Float(l))) }
                 absent[f] = .nan
             }
         }
-        self.feature = feature
-        self.level = level
+        var start = [0]
+        var targets: [(feature: Int32, value: Float)] = []
+        for list in lists {
+            targets += list
+            start.append(targets.count)
+        }
+        self.start = start
+        self.targets = targets
         self.absent = absent
+    }
+
+    /// Calls `body(feature, value)` for every feature that entry `k` of `matrix` feeds.
+    @inline(__always)
+    func forEachTarget(of k: Int, in matrix: FeatureMatrix, _ body: (Int, Float) -> Void) {
+        let c = Int(matrix.columns[k])
+        for t in start[c]..<start[c + 1] {
+            let (f, v) = targets[t]
+            body(Int(f), v != -1 ? v : matrix.values[k])
+        }
     }
 
     /// Writes row `i` of `matrix` into `values` (which holds `absent` on entry) and returns the
@@ -112,12 +129,10 @@ struct TreeFeatureMap: Sendable {
     ) {
         touched.removeAll(keepingCapacity: true)
         for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
-            let c = Int(matrix.columns[k])
-            let f = feature[c]
-            if f < 0 { continue }
-            let l = level[c]
-            values[Int(f)] = l != -1 ? l : matrix.values[k]
-            touched.append(f)
+            forEachTarget(of: k, in: matrix) { f, v in
+                values[f] = v
+                touched.append(Int32(f))
+            }
         }
     }
 }

@@ -24,9 +24,15 @@ struct TreeOptions: ParsableArguments {
     var maxBins = defaults.maxBins
 
     @Option(
-        help:
-            "native (levels ordered by gradient statistics, as LightGBM's categorical splits) or one-hot (one binary feature per level)."
-    )
+        help: ArgumentHelp(
+            "How trees split categories: native, one-hot, both, or target-statistics.",
+            discussion: """
+                native: a split sends a group of levels left, found by ordering the levels by their \
+                gradient statistics (LightGBM's categorical splits). one-hot: one binary feature per \
+                level, as one-hot input reaches other libraries. both: each split takes the better of \
+                the two. target-statistics: each level becomes its smoothed overturn rate among the \
+                training rows before it in a random order (CatBoost's ordered target statistics).
+                """))
     var categories = defaults.categories
 
     @Option(help: "Native category splits: added to each level's hessian sum when ordering levels.")

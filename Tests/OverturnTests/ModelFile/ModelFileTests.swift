@@ -79,3 +79,90 @@ private func trainedFile() throws -> (ModelFile, FeatureBatch) {
         }
     }
 }
+
+/// A small trees model file to break in tests, as JSON that can be edited.
+private func treesFileJSON() throws -> [String: Any] {
+    let folder = try TemporaryFolder()
+    let path = try folder.claims(rows: 2000, seed: 9)
+    let (extractor, batch) = try FeatureExtractor.fitTransform(
+        try CSVReader(path: path), schema: .claims, requireLabel: true)
+    var options = GradientBoostedTrees.Options()
+    options.trees = 3
+    options.maxLeaves = 6
+    let model = try GradientBoostedTrees.fit(batch, extractor: extractor, options: options)
+    let file = ModelFile(
+        extractor: extractor, model: .trees(model),
+        training: .init(dataFile: "c.csv", rows: 2000, positiveRows: 900, rejectedRows: 0))
+    let data = try JSONEncoder().encode(file)
+    return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+}
+
+@Suite struct TreesModelFileTests {
+    /// Edits the first tree of a trees model, writes it and returns the load error's description.
+    private func loadError(_ edit: (inout [String: Any]) -> Void) throws -> String {
+        var json = try treesFileJSON()
+        var model = json["model"] as! [String: Any]
+        var trees = model["trees"] as! [String: Any]
+        var list = trees["trees"] as! [[String: Any]]
+        edit(&list[0])
+        trees["trees"] = list
+        model["trees"] = trees
+        json["model"] = model
+        let folder = try TemporaryFolder()
+        let path = folder.path("bad.json")
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try ModelFile.load(path: path)
+        } catch let error as ModelFileError {
+            return error.description
+        }
+        return "loaded"
+    }
+
+    @Test func aChildOutOfRangeIsNamed() throws {
+        let message = try loadError { tree in
+            var left = tree["left"] as! [Int]
+            left[0] = 999
+            tree["left"] = left
+        }
+        #expect(message.contains("model.trees.trees[0].left[0]: 999 is not a node"))
+    }
+
+    @Test func aCycleIsRejected() throws {
+        // Node 1 points back to node 1's parent's sibling chain: give a leaf the root's children.
+        let message = try loadError { tree in
+            var feature = tree["feature"] as! [Int]
+            var left = tree["left"] as! [Int]
+            var right = tree["right"] as! [Int]
+            let leaf = feature.lastIndex { $0 < 0 }!
+            feature[leaf] = feature[0]
+            left[leaf] = left[0]
+            right[leaf] = right[0]
+            tree["feature"] = feature
+            tree["left"] = left
+            tree["right"] = right
+        }
+        #expect(message.contains("model.trees.trees[0].left: node"))
+        #expect(message.contains("parents"))
+    }
+
+    @Test func aFeatureThatIsNotThereIsNamed() throws {
+        let message = try loadError { tree in
+            var feature = tree["feature"] as! [Int]
+            feature[0] = 100_000
+            tree["feature"] = feature
+        }
+        #expect(message.contains("model.trees.trees[0].feature[0]: 100000 is not one of the model's"))
+    }
+
+    @Test func arraysOfDifferentLengthsAreNamed() throws {
+        let message = try loadError { tree in
+            tree["value"] = [0.5]
+        }
+        #expect(message.contains("model.trees.trees[0].value: 1 entries for"))
+    }
+
+    @Test func aSoundFileLoads() throws {
+        #expect(try loadError { _ in } == "loaded")
+    }
+}

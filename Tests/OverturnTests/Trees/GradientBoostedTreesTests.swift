@@ -29,6 +29,8 @@ private func exact(trees: Int = 1, leaves: Int = 2) -> GradientBoostedTrees.Opti
     return o
 }
 
+private func * <T>(array: [T], count: Int) -> [T] { (0..<count).flatMap { _ in array } }
+
 @Suite struct GradientBoostedTreesTests {
     /// x0 = 1…8, ten rows each, outcome 1 exactly when x0 > 4; x1 is noise. The best first split is
     /// x0 between 4 and 5, and with base score 0 (half the rows are positive) each side holds 40 rows
@@ -96,14 +98,22 @@ private func exact(trees: Int = 1, leaves: Int = 2) -> GradientBoostedTrees.Opti
         let batch = try extractor.transform(CSVReader(text: text), requireLabel: true)
         var options = exact()
         options.minRowsPerCategory = 1
+        options.categories = .native
         let model = try GradientBoostedTrees.fit(batch, extractor: extractor, options: options)
         let tree = model.trees[0]
-        #expect(model.features[0].kind == .categorical)
+        #expect(model.features.map(\.kind) == [.categorical])
         let set = tree.categorySets[Int(tree.categorySet[0])]
         // Levels are the payer vocabulary P0…P5, then (other) and (missing).
         #expect(set == [0, 2, 4] || set == [1, 3, 5])
         let p = model.probabilities(batch.matrix)
         #expect(p[0] > 0.7 && p[1] < 0.2)
+
+        // Both spellings: eight one-level features and the categorical one; the group still wins.
+        options.categories = .both
+        let both = try GradientBoostedTrees.fit(batch, extractor: extractor, options: options)
+        #expect(both.features.map(\.kind) == [.binary] * 8 + [.categorical])
+        #expect(both.trees[0].feature[0] == 8)
+        #expect(both.probabilities(batch.matrix) == p)
     }
 
     /// On noise, the validation loss stops improving and training stops: the model keeps the best
