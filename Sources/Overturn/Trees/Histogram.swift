@@ -21,12 +21,17 @@ final class HistogramBuilder: @unchecked Sendable {
     private let partials: UnsafeMutablePointer<GradientSums>
     /// Binary features' (absent, present) bin pairs: the absent bin is filled by subtraction.
     private let binaryBins: [Int]
+    /// Binary features that are a categorical feature's level: (their present bin, that level's bin).
+    private let mirroredBins: [(Int, Int)]
 
     init(data: BinnedRows, features: [TreeFeature], threads: Int) {
         self.data = data
         self.threads = max(1, threads)
         partials = .allocate(capacity: Self.maxChunks * data.totalBins)
         binaryBins = features.indices.filter { features[$0].kind == .binary }.map { data.binOffset[$0] }
+        mirroredBins = features.indices.compactMap { f in
+            data.mirror[f].map { (data.binOffset[f] + 1, data.binOffset[$0.feature] + $0.level) }
+        }
     }
 
     deinit { partials.deallocate() }
@@ -66,6 +71,7 @@ final class HistogramBuilder: @unchecked Sendable {
             }
             for c in 0..<chunks { total += totals[c] }
         }
+        for (present, level) in mirroredBins { hist[present] = hist[level] }
         for b in binaryBins { hist[b] = total - hist[b + 1] }
         return total
     }

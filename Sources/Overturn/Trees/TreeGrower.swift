@@ -265,11 +265,19 @@ struct SplitRule {
     let leftLevels: [Bool]
 
     init(_ s: SplitCandidate, feature: TreeFeature, data: BinnedRows) {
+        lastLeftBin = s.bin
+        defaultLeft = s.defaultLeft
+        if let (c, level) = data.mirror[s.feature] {
+            // One level of a categorical feature: every other level goes left.
+            kind = .categorical
+            slot = data.denseSlot[c]
+            offset = data.binOffset[c]
+            leftLevels = (0..<data.bins[c].count).map { $0 != level }
+            return
+        }
         kind = feature.kind
         slot = data.denseSlot[s.feature]
         offset = data.binOffset[s.feature]
-        lastLeftBin = s.bin
-        defaultLeft = s.defaultLeft
         var left = [Bool](repeating: false, count: kind == .categorical ? data.bins[s.feature].count : 0)
         for l in s.leftLevels { left[Int(l)] = true }
         leftLevels = left
