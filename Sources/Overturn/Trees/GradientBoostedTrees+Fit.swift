@@ -368,9 +368,10 @@ struct Boosting {
                     gradients.withUnsafeMutableBufferPointer { g in
                         parallelChunks(n, threads: threads) { range in
                             for i in range {
-                                let p = sigmoid(m[i])
-                                g[i] = RowGradient(
-                                    Float(w[i] * (p - Double(y[i]))), Float(w[i] * max(p * (1 - p), 1e-16)))
+                                // In Float, as the gradients are kept: expf is several times cheaper.
+                                let p = 1 / (1 + exp(-Float(m[i])))
+                                let weight = Float(w[i])
+                                g[i] = RowGradient(weight * (p - y[i]), weight * max(p * (1 - p), 1e-16))
                             }
                         }
                     }
