@@ -16,7 +16,7 @@ final class HistogramBuilder: @unchecked Sendable {
     let data: BinnedRows
     let threads: Int
     /// Rows per chunk below which a node is summed in one piece.
-    static let chunkRows = 4096
+    static let chunkRows = 2048
     static let maxChunks = 8
     private let partials: UnsafeMutablePointer<GradientSums>
     /// Binary features' (absent, present) bin pairs: the absent bin is filled by subtraction.
