@@ -192,11 +192,23 @@ private func files(in folder: URL) throws -> [String] {
         let out = try String(contentsOf: folder.appendingPathComponent("out.csv"), encoding: .utf8)
         #expect(out.split(separator: "\n").count == 3001)
 
+        // A validation file instead of held-out rows.
+        _ = try overturn(["generate", "--rows", "500", "--seed", "3", "-o", "valid.csv"], in: folder)
+        let validated = try overturn(
+            [
+                "train", "train.csv", "--algorithm", "trees", "--trees", "20", "--validation", "valid.csv", "-o",
+                "v.json",
+            ],
+            in: folder)
+        #expect(validated.status == 0)
+        #expect(validated.err.contains("on 500 validation rows: AUC 0."))
+        #expect(validated.err.contains("3,000 rows × "))
+
         let bad = try overturn(
             ["train", "train.csv", "--algorithm", "trees", "--max-bins", "300", "-o", "x.json"], in: folder)
         #expect(bad.status != 0)
         #expect(bad.err.contains("--max-bins must be between 2 and 255"))
-        #expect(try files(in: folder) == ["out.csv", "t.json", "train.csv"])
+        #expect(try files(in: folder) == ["out.csv", "t.json", "train.csv", "v.json", "valid.csv"])
     }
 
     @Test func trainingOnOneClassFailsClearly() throws {

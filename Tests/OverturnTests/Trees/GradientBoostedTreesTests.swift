@@ -136,6 +136,30 @@ private func * <T>(array: [T], count: Int) -> [T] { (0..<count).flatMap { _ in a
         #expect(model.fit.validation?.rows == 600)
     }
 
+    /// A validation set given replaces the held-out rows: every training row is used, and the
+    /// metrics in the report are the validation set's, as its own probabilities give them.
+    @Test func stopsOnAGivenValidationSet() throws {
+        var random = RandomSource(seed: 8)
+        func rows(_ n: Int) -> ([[Float]], [Float]) {
+            let x = (0..<n).map { _ in [Float(random.uniform()), Float(random.uniform())] }
+            let y = x.map { Float(random.chance(Double($0[0]) * 0.8 + 0.1) ? 1 : 0) }
+            return (x, y)
+        }
+        let (train, labels) = rows(3000)
+        let (valid, validLabels) = rows(700)
+        var options = GradientBoostedTrees.Options()
+        options.trees = 300
+        options.earlyStoppingRounds = 10
+        let model = try GradientBoostedTrees.fit(
+            matrix(train), labels: labels, features: TreeFeature.numeric(names: ["signal", "noise"]), options: options,
+            validation: (matrix(valid), validLabels))
+        #expect(model.fit.trainingRows == 3000 && model.fit.validationRows == 700)
+        #expect(model.fit.iterations < 300 && model.trees.count == model.fit.bestIteration)
+        let expected = Metrics(labels: validLabels, probabilities: model.probabilities(matrix(valid)))
+        #expect(model.fit.validation == expected)
+        #expect(expected.auc > 0.65)
+    }
+
     /// Identical rows with conflicting outcomes cannot be split: the model is its base score, the
     /// weighted log-odds. Sample weights 3:1 give 0.75; balanced class weights give one half. (Each
     /// tree then adds a leaf of gradient sums that are zero up to the rounding of Float gradients.)
