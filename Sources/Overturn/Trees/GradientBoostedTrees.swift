@@ -63,6 +63,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
     /// The log-odds of every row of `matrix` (extracted by the extractor the model was trained on).
     public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
         let map = TreeFeatureMap(features: features, width: matrix.width)
+        let scorer = TreeEnsembleScorer(trees)
         let n = matrix.rowCount
         var out = [Double](repeating: baseScore, count: n)
         out.withUnsafeMutableBufferPointer { o in
@@ -72,9 +73,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
                 x.withUnsafeMutableBufferPointer { x in
                     for i in range {
                         map.fill(x.baseAddress!, row: i, of: matrix, touched: &touched)
-                        var m = baseScore
-                        for tree in trees { m += tree.value[tree.leaf(x.baseAddress!)] }
-                        o[i] = m
+                        o[i] = baseScore + scorer.sum(x.baseAddress!)
                         for f in touched { x[Int(f)] = map.absent[Int(f)] }
                     }
                 }
