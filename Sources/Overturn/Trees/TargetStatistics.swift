@@ -21,7 +21,6 @@ enum TargetStatistics {
         let prior = Double(rows.count { labels[$0] == 1 }) / Double(max(1, rows.count))
         var order = rows
         for i in order.indices.dropLast() { order.swapAt(i, i + random.int(order.count - i)) }
-        let map = TreeFeatureMap(features: features, width: matrix.width)
         var encoded = features
         var trainingValues: [Int: [Float]] = [:]
         for f in categorical {
@@ -30,7 +29,7 @@ enum TargetStatistics {
             var counts = [Double](repeating: 0, count: spec.levels)
             var values = [Float](repeating: .nan, count: matrix.rowCount)
             for i in order {
-                guard let l = level(of: i, feature: f, spec, matrix, map) else { continue }
+                guard let l = level(of: i, spec, matrix) else { continue }
                 values[i] = Float((positives[l] + strength * prior) / (counts[l] + strength))
                 positives[l] += Double(labels[i])
                 counts[l] += 1
@@ -44,10 +43,8 @@ enum TargetStatistics {
         return (encoded, trainingValues)
     }
 
-    /// The level row `i` holds of categorical feature `f`, or nil when it holds none.
-    private static func level(
-        of i: Int, feature f: Int, _ spec: TreeFeature, _ matrix: FeatureMatrix, _ map: TreeFeatureMap
-    ) -> Int? {
+    /// The level row `i` holds of categorical feature `spec`, or nil when it holds none.
+    private static func level(of i: Int, _ spec: TreeFeature, _ matrix: FeatureMatrix) -> Int? {
         for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
             let c = Int(matrix.columns[k])
             if c >= spec.column && c < spec.column + spec.levels { return c - spec.column }
