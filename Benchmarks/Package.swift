@@ -12,33 +12,18 @@ let package = Package(
         .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: [
-        .executableTarget(
-            name: "Ingestion",
-            dependencies: [
-                .product(name: "Overturn", package: overturnFolder.lastPathComponent),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/Ingestion",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Linear",
-            dependencies: [
-                .product(name: "Overturn", package: overturnFolder.lastPathComponent),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/Linear",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Trees",
-            dependencies: [
-                .product(name: "Overturn", package: overturnFolder.lastPathComponent),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/Trees",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-    ]
+    targets: ["Ingestion", "Linear", "Trees"].map(benchmarkTarget)
 )
+
+/// One executable per suite, in `Benchmarks/<name>/`, run by ordo-one/benchmark's plugin.
+func benchmarkTarget(_ name: String) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            .product(name: "Overturn", package: overturnFolder.lastPathComponent),
+            .product(name: "Benchmark", package: "benchmark"),
+        ],
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
