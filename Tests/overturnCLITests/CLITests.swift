@@ -211,6 +211,32 @@ private func files(in folder: URL) throws -> [String] {
         #expect(try files(in: folder) == ["out.csv", "t.json", "train.csv", "v.json", "valid.csv"])
     }
 
+    @Test func inspectSummarizesTheShippedModels() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models")
+        let trees = try overturn(
+            ["inspect", models.appendingPathComponent("ca-imr-trees.json").path, "--top", "3"], in: folder)
+        #expect(trees.status == 0)
+        let lines = trees.out.split(separator: "\n")
+        #expect(lines[0].contains("trees model, 200 trees, "))
+        #expect(lines.contains { $0.hasPrefix("schema ca-imr: id Reference ID, label Determination, 8 input columns") })
+        #expect(lines.contains { $0.hasPrefix("training: 200 trees grown, 200 kept (reached the limit of 200 trees)") })
+        #expect(lines.contains("top inputs by share of split gain:"))
+        #expect(lines.last?.hasPrefix("  3. ") == true && lines.last?.hasSuffix("%") == true)
+
+        let logistic = try overturn(
+            ["inspect", models.appendingPathComponent("claims-logistic.json").path], in: folder)
+        #expect(logistic.status == 0)
+        #expect(logistic.out.contains("logistic model, 827 weights and an intercept"))
+        #expect(logistic.out.contains("top columns by |weight| (log-odds):\n  1. denial_reason=not_covered"))
+
+        let notModel = try overturn(["inspect", models.appendingPathComponent("README.md").path], in: folder)
+        #expect(notModel.status != 0)
+        #expect(notModel.err.contains("README.md: not an Overturn model file"))
+    }
+
     @Test func trainingOnOneClassFailsClearly() throws {
         let folder = try makeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -78,6 +78,12 @@ public struct ModelFile: Sendable, Equatable, Codable {
         margins(matrix, threads: threads).map(sigmoid)
     }
 
+    /// The trees, when the model is a tree ensemble.
+    public var trees: GradientBoostedTrees? {
+        if case .trees(let m) = model { return m }
+        return nil
+    }
+
     /// A short name of the model's kind.
     public var kind: String {
         switch model {

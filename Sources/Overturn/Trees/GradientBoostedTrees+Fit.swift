@@ -185,7 +185,7 @@ extension GradientBoostedTrees {
         var validMargins = [Double](repeating: baseScore, count: valid?.rowCount ?? 0)
         var best = (loss: Double.infinity, trees: 0)
         var bestMargins: [Double] = []  // the training margins of the best validated iteration
-        var stoppedBy = "\(options.trees) trees"
+        var stoppedBy = "reached the limit of \(options.trees) trees"
         for iteration in 1...max(1, options.trees) {
             let grown = boosting.step(iteration: iteration)
             model.trees.append(grown.tree)
