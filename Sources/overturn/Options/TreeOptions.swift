@@ -5,7 +5,7 @@ import Overturn
 struct TreeOptions: ParsableArguments {
     private static let defaults = GradientBoostedTrees.Options()
 
-    @Option(help: ArgumentHelp("Trees: the most boosting rounds.", valueName: "n"))
+    @Option(help: ArgumentHelp("The most trees (boosting rounds).", valueName: "n"))
     var trees = defaults.trees
 
     @Option(help: "Shrinkage: each tree's output is scaled by this.")
@@ -53,7 +53,7 @@ struct TreeOptions: ParsableArguments {
     @Option(help: "The least hessian sum a leaf may hold.")
     var minChildWeight = defaults.minChildWeight
 
-    @Option(help: "The fewest training rows a leaf may hold.")
+    @Option(help: "The fewest training rows a leaf may hold (counted from hessians, as LightGBM counts).")
     var minSamplesLeaf = defaults.minSamplesLeaf
 
     @Option(help: "A split must improve the objective by more than this.")

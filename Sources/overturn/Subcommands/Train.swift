@@ -17,10 +17,12 @@ struct Train: ParsableCommand {
             logistic: L2-penalized logistic regression, minimizing 0.5·|w|² + C·Σ weightᵢ·loglossᵢ as \
             scikit-learn does, with number and flag columns standardized inside the model.
 
-            trees: histogram gradient-boosted trees grown as LightGBM grows them (leaf-wise, native \
-            splits on categories, learned directions for missing values). By default 10% of the rows \
-            are held out: training stops when their log loss stops improving, and their AUC, log \
-            loss and Brier score are written into the model file.
+            trees: histogram gradient-boosted trees grown as LightGBM grows them (leaf-wise, learned \
+            directions for missing values; a split on a category sends one level or a group of \
+            levels to one side). By default 10% of the rows are held out: training stops when their \
+            log loss has not improved for 20 trees, and their AUC, log loss and Brier score are \
+            written into the model file. Give --validation-fraction 0 to train every tree on every \
+            row, or --validation FILE to stop on other rows.
             """)
 
     enum Algorithm: String, ExpressibleByArgument, CaseIterable {
