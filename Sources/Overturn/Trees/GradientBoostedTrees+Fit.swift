@@ -217,6 +217,12 @@ extension GradientBoostedTrees {
                     "early stopping: validation log loss has not improved for \(options.earlyStoppingRounds) trees"
                 break
             }
+            // Nothing left to split (as LightGBM stops): every later tree would be this single leaf
+            // again, unless subsampling draws other rows or features.
+            if grown.tree.nodeCount == 1 && options.rowSubsample == 1 && options.columnSubsample == 1 {
+                stoppedBy = "no split gains anything: tree \(iteration) is a single leaf"
+                break
+            }
         }
         model.fit.iterations = model.trees.count
         if valid != nil {

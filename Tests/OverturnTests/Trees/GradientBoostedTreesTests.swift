@@ -168,8 +168,11 @@ private func * <T>(array: [T], count: Int) -> [T] { (0..<count).flatMap { _ in a
         let labels = (0..<40).map { Float($0 % 4 == 0 ? 1 : 0) }  // 10 overturned, 30 upheld
         let features = TreeFeature.numeric(names: ["x"])
         let weighted = try GradientBoostedTrees.fit(
-            matrix(rows), labels: labels, features: features, options: exact(),
+            matrix(rows), labels: labels, features: features, options: exact(trees: 50),
             sampleWeights: labels.map { $0 == 1 ? 9 : 1 })
+        // Nothing to split: training stops after the first tree, a single leaf.
+        #expect(weighted.trees.count == 1 && weighted.trees[0].nodeCount == 1)
+        #expect(weighted.fit.stoppedBy == "no split gains anything: tree 1 is a single leaf")
         #expect(abs(weighted.probabilities(matrix([[1]]))[0] - 0.75) < 1e-6)
         var balanced = exact()
         balanced.balanced = true
