@@ -185,7 +185,7 @@ private func files(in folder: URL) throws -> [String] {
             Issue.record("not a trees model")
             return
         }
-        #expect(trees.fit.validation?.rows == 300 && trees.fit.options.seed == 4)
+        #expect(trees.fit?.validation?.rows == 300 && trees.fit?.options.seed == 4)
         let scored = try overturn(["score", "train.csv", "--model", "t.json", "-o", "out.csv"], in: folder)
         #expect(scored.status == 0)
         #expect(scored.err.contains("with t.json (trees)"))
@@ -235,6 +235,38 @@ private func files(in folder: URL) throws -> [String] {
         let notModel = try overturn(["inspect", models.appendingPathComponent("README.md").path], in: folder)
         #expect(notModel.status != 0)
         #expect(notModel.err.contains("README.md: not an Overturn model file"))
+    }
+
+    @Test func importAnXGBoostModelThenScore() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("OverturnTests/Fixtures")
+        let imported = try overturn(
+            [
+                "import", "--from", "xgboost", fixtures.appendingPathComponent("xgboost-small.json").path, "-o",
+                "x.json",
+            ],
+            in: folder)
+        #expect(imported.status == 0)
+        #expect(imported.err.contains("wrote x.json: 12 trees over 4 number columns"))
+        let scored = try overturn(
+            ["score", fixtures.appendingPathComponent("xgboost-small.csv").path, "--model", "x.json", "-o", "s.csv"],
+            in: folder)
+        #expect(scored.status == 0)
+        let out = try String(contentsOf: folder.appendingPathComponent("s.csv"), encoding: .utf8).split(separator: "\n")
+        let expected = try String(
+            contentsOf: fixtures.appendingPathComponent("xgboost-small-expected.csv"), encoding: .utf8
+        ).split(separator: "\n")
+        #expect(out.count == 101 && out[0] == "line,probability")
+        let first = Double(out[1].split(separator: ",")[1])!
+        let reference = Double(expected[1].split(separator: ",")[2])!
+        #expect(abs(first - reference) < 1e-6)
+
+        let bad = try overturn(["import", "--from", "xgboost", "missing.json", "-o", "y.json"], in: folder)
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("missing.json: cannot read the model"))
+        #expect(try files(in: folder) == ["s.csv", "x.json"])
     }
 
     @Test func trainingOnOneClassFailsClearly() throws {

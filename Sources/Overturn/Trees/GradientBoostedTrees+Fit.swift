@@ -174,11 +174,10 @@ extension GradientBoostedTrees {
         for (y, w) in zip(trainLabels, weights) { if y == 1 { positive += w } else { negative += w } }
         let baseScore = log(positive / negative)
 
-        var model = GradientBoostedTrees(
-            features: features, baseScore: baseScore, trees: [],
-            fit: FitReport(
-                options: options, iterations: 0, bestIteration: 0, trainingRows: train.rowCount,
-                validationRows: valid?.rowCount ?? 0, trainingLogLoss: .nan, validation: nil, stoppedBy: ""))
+        var model = GradientBoostedTrees(features: features, baseScore: baseScore, trees: [], fit: nil)
+        var report = FitReport(
+            options: options, iterations: 0, bestIteration: 0, trainingRows: train.rowCount,
+            validationRows: valid?.rowCount ?? 0, trainingLogLoss: .nan, validation: nil, stoppedBy: "")
         var boosting = Boosting(
             train: train, labels: trainLabels, weights: weights, features: features, options: options,
             baseScore: baseScore, threads: threads)
@@ -224,24 +223,25 @@ extension GradientBoostedTrees {
                 break
             }
         }
-        model.fit.iterations = model.trees.count
+        report.iterations = model.trees.count
         if valid != nil {
             model.trees.removeLast(model.trees.count - best.trees)
-            model.fit.bestIteration = best.trees
-            model.fit.trainingLogLoss = weightedLogLoss(bestMargins, trainLabels, weights, threads: threads)
+            report.bestIteration = best.trees
+            report.trainingLogLoss = weightedLogLoss(bestMargins, trainLabels, weights, threads: threads)
         } else {
-            model.fit.bestIteration = model.trees.count
-            model.fit.trainingLogLoss = boosting.trainingLogLoss
+            report.bestIteration = model.trees.count
+            report.trainingLogLoss = boosting.trainingLogLoss
         }
-        model.fit.stoppedBy = stoppedBy
+        report.stoppedBy = stoppedBy
         if let v = validation {
-            model.fit.validation = Metrics(
+            report.validation = Metrics(
                 labels: v.labels, probabilities: model.probabilities(v.matrix, threads: threads))
         } else if !heldOut.isEmpty {
             let held = FeatureMatrix(rows: heldOut, of: matrix)
-            model.fit.validation = Metrics(
+            report.validation = Metrics(
                 labels: validLabels, probabilities: model.probabilities(held, threads: threads))
         }
+        model.fit = report
         return model
     }
 

@@ -18,8 +18,8 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
     /// The margin before any tree: the log-odds of the weighted training label mean.
     public var baseScore: Double
     public var trees: [Tree]
-    /// How training went.
-    public var fit: FitReport
+    /// How training went; nil for a model imported from another library (`ModelFile.importXGBoost`).
+    public var fit: FitReport?
 
     /// What training did.
     public struct FitReport: Sendable, Equatable, Codable {

@@ -46,22 +46,27 @@ struct Inspect: ParsableCommand {
                 + "\(schema.features.count) input columns → \(grouped(file.extractor.width)) feature columns"
                 + (file.trees.map { " → \(grouped($0.features.count)) tree features" } ?? ""))
         let t = file.training
-        let rate = t.rows > 0 ? 100 * Double(t.positiveRows) / Double(t.rows) : 0
-        lines.append(
-            "trained \(t.date) on \(t.dataFile): \(grouped(t.rows)) rows, "
-                + String(format: "%.1f%% overturned", rate) + ", \(grouped(t.rejectedRows)) rows rejected")
+        if file.trees.map({ $0.fit == nil }) == true {
+            lines.append("imported \(t.date) from \(t.dataFile)")
+        } else {
+            let rate = t.rows > 0 ? 100 * Double(t.positiveRows) / Double(t.rows) : 0
+            lines.append(
+                "trained \(t.date) on \(t.dataFile): \(grouped(t.rows)) rows, "
+                    + String(format: "%.1f%% overturned", rate) + ", \(grouped(t.rejectedRows)) rows rejected")
+        }
         switch file.model {
         case .trees(let m):
-            let o = m.fit.options
+            guard let fit = m.fit else { break }
+            let o = fit.options
             lines.append(
                 "options: \(o.trees) trees at most, learning rate \(o.learningRate), \(o.maxLeaves) leaves, "
                     + "depth \(o.maxDepth == 0 ? "unlimited" : String(o.maxDepth)), \(o.growth.rawValue), "
                     + "\(o.maxBins) bins, L2 \(o.l2), \(o.minSamplesLeaf) rows per leaf, categories \(o.categories.rawValue), "
                     + "seed \(o.seed)")
             lines.append(
-                "training: \(m.fit.iterations) trees grown, \(m.trees.count) kept (\(m.fit.stoppedBy)); "
-                    + String(format: "training log loss %.4f", m.fit.trainingLogLoss))
-            if let v = m.fit.validation {
+                "training: \(fit.iterations) trees grown, \(m.trees.count) kept (\(fit.stoppedBy)); "
+                    + String(format: "training log loss %.4f", fit.trainingLogLoss))
+            if let v = fit.validation {
                 lines.append(
                     "validation: \(grouped(v.rows)) rows, "
                         + String(format: "AUC %.4f, log loss %.4f, Brier %.4f", v.auc, v.logLoss, v.brier))

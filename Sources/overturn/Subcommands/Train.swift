@@ -135,8 +135,10 @@ struct Train: ParsableCommand {
             }
             model = .trees(fitted)
             var text = "\(fitted.trees.count) trees"
-            if fitted.fit.iterations > fitted.trees.count { text += " (best of \(fitted.fit.iterations))" }
-            if let v = fitted.fit.validation {
+            if let report = fitted.fit, report.iterations > fitted.trees.count {
+                text += " (best of \(report.iterations))"
+            }
+            if let v = fitted.fit?.validation {
                 text += String(
                     format: "; on %@ validation rows: AUC %.4f, log loss %.4f, Brier %.4f", grouped(v.rows), v.auc,
                     v.logLoss, v.brier)

@@ -128,12 +128,12 @@ private func * <T>(array: [T], count: Int) -> [T] { (0..<count).flatMap { _ in a
         options.earlyStoppingRounds = 5
         let model = try GradientBoostedTrees.fit(
             matrix(rows), labels: labels, features: TreeFeature.numeric(names: ["a", "b"]), options: options)
-        #expect(model.fit.iterations < 100)
-        #expect(model.fit.iterations == model.fit.bestIteration + 5)
-        #expect(model.trees.count == model.fit.bestIteration)
-        #expect(model.fit.stoppedBy.hasPrefix("early stopping"))
-        #expect(model.fit.validationRows == 600 && model.fit.trainingRows == 1400)
-        #expect(model.fit.validation?.rows == 600)
+        #expect(model.fit!.iterations < 100)
+        #expect(model.fit!.iterations == model.fit!.bestIteration + 5)
+        #expect(model.trees.count == model.fit!.bestIteration)
+        #expect(model.fit!.stoppedBy.hasPrefix("early stopping"))
+        #expect(model.fit!.validationRows == 600 && model.fit!.trainingRows == 1400)
+        #expect(model.fit!.validation?.rows == 600)
     }
 
     /// A validation set given replaces the held-out rows: every training row is used, and the
@@ -153,10 +153,10 @@ private func * <T>(array: [T], count: Int) -> [T] { (0..<count).flatMap { _ in a
         let model = try GradientBoostedTrees.fit(
             matrix(train), labels: labels, features: TreeFeature.numeric(names: ["signal", "noise"]), options: options,
             validation: (matrix(valid), validLabels))
-        #expect(model.fit.trainingRows == 3000 && model.fit.validationRows == 700)
-        #expect(model.fit.iterations < 300 && model.trees.count == model.fit.bestIteration)
+        #expect(model.fit!.trainingRows == 3000 && model.fit!.validationRows == 700)
+        #expect(model.fit!.iterations < 300 && model.trees.count == model.fit!.bestIteration)
         let expected = Metrics(labels: validLabels, probabilities: model.probabilities(matrix(valid)))
-        #expect(model.fit.validation == expected)
+        #expect(model.fit!.validation == expected)
         #expect(expected.auc > 0.65)
     }
 
@@ -172,7 +172,7 @@ private func * <T>(array: [T], count: Int) -> [T] { (0..<count).flatMap { _ in a
             sampleWeights: labels.map { $0 == 1 ? 9 : 1 })
         // Nothing to split: training stops after the first tree, a single leaf.
         #expect(weighted.trees.count == 1 && weighted.trees[0].nodeCount == 1)
-        #expect(weighted.fit.stoppedBy == "no split gains anything: tree 1 is a single leaf")
+        #expect(weighted.fit!.stoppedBy == "no split gains anything: tree 1 is a single leaf")
         #expect(abs(weighted.probabilities(matrix([[1]]))[0] - 0.75) < 1e-6)
         var balanced = exact()
         balanced.balanced = true
@@ -258,7 +258,7 @@ private func * <T>(array: [T], count: Int) -> [T] { (0..<count).flatMap { _ in a
         // The training loss the report gives is the loss of the kept trees' margins (with target
         // statistics, of the ordered ones training saw, which differ from those scoring uses).
         if categories != .targetStatistics {
-            #expect(abs(logLoss(model.margins(batch.matrix), batch.labels) - model.fit.trainingLogLoss) < 1e-9)
+            #expect(abs(logLoss(model.margins(batch.matrix), batch.labels) - model.fit!.trainingLogLoss) < 1e-9)
         }
     }
 }
