@@ -74,20 +74,9 @@ extension ModelFile {
         for (t, tree) in trees.enumerated() {
             converted.append(try tree.converted(index: t, features: count, file: path))
         }
-        let schema = Schema(
-            name: "imported-xgboost", id: nil, label: nil,
-            features: names.map { FeatureSpec(column: $0, kind: .number) })
-        let blocks = names.indices.map { FeatureBlock(offset: 2 * $0, levels: []) }
-        let extractor = FeatureExtractor(schema: schema, options: FeatureOptions(minCount: 1), blocks: blocks)
-        let features = names.enumerated().map { TreeFeature(kind: .numeric, column: 2 * $0.offset, name: $0.element) }
-        let ensemble = GradientBoostedTrees(
-            features: features, baseScore: log(baseProbability / (1 - baseProbability)), trees: converted, fit: nil)
-        if let problem = ensemble.problem(width: extractor.width) {
-            throw ImportError.malformed(file: path, detail: "the trees do not form a valid model: \(problem)")
-        }
-        return ModelFile(
-            extractor: extractor, model: .trees(ensemble),
-            training: TrainingMetadata(dataFile: path, rows: 0, positiveRows: 0, rejectedRows: 0))
+        return try importedTrees(
+            names: names, baseScore: log(baseProbability / (1 - baseProbability)), trees: converted,
+            schemaName: "imported-xgboost", file: path)
     }
 }
 

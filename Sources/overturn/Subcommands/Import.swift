@@ -8,16 +8,19 @@ struct Import: ParsableCommand {
         abstract: "Turn another library's model into an Overturn model file.",
         discussion: """
             Reads an XGBoost JSON model (`booster.save_model("model.json")`; objective \
-            binary:logistic, gbtree, numeric splits) and writes an ordinary Overturn model file. Its \
-            schema is one number column per XGBoost feature, named as the model names them (f0, \
-            f1, … when it does not), so `overturn score` scores a CSV with those columns as XGBoost \
-            would (a blank cell is a missing value), and `overturn inspect` describes it.
+            binary:logistic, gbtree, numeric splits) or a LightGBM text model \
+            (`booster.save_model("model.txt")`; objective binary, numeric splits) and writes an \
+            ordinary Overturn model file. Its schema is one number column per feature, named as the \
+            model names them (f0, f1, … or Column_0, Column_1, … when it does not), so `overturn \
+            score` scores a CSV with those columns as the library would (a blank cell is a missing \
+            value), and `overturn inspect` describes it.
 
               overturn import --from xgboost model.json -o Models/imported.json
+              overturn import --from lightgbm model.txt -o Models/imported.json
             """)
 
     enum Source: String, ExpressibleByArgument, CaseIterable {
-        case xgboost
+        case xgboost, lightgbm
     }
 
     @Option(help: "The library that wrote FILE: \(Source.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -34,6 +37,7 @@ struct Import: ParsableCommand {
         do {
             switch from {
             case .xgboost: model = try ModelFile.importXGBoost(path: file)
+            case .lightgbm: model = try ModelFile.importLightGBM(path: file)
             }
         } catch let error as ModelFile.ImportError {
             throw CommandFailure(error.description)

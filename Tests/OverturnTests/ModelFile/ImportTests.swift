@@ -17,19 +17,27 @@ private func expected(_ name: String) throws -> [(margin: Double, probability: D
 }
 
 @Suite struct ImportTests {
-    /// The fixture (Fixtures/make_xgboost_fixture.py): 12 trees of depth 4 on four named columns
-    /// with missing values and zeros; the imported model scores 100 other rows as XGBoost does.
-    @Test func xgboostModelScoresAsXGBoost() throws {
-        let file = try ModelFile.importXGBoost(path: fixture("xgboost-small.json"))
+    /// The fixtures (Fixtures/make_xgboost_fixture.py, make_lightgbm_fixture.py): small models on four
+    /// named columns with missing values and zeros; each imported model scores 100 other rows as its
+    /// library does: margins to 1e-5, probabilities to 1e-6.
+    @Test(arguments: [
+        ("xgboost-small.json", "xgboost-small.csv", "xgboost-small-expected.csv", 12),
+        ("lightgbm-small.txt", "lightgbm-small.csv", "lightgbm-small-expected.csv", 15),
+    ])
+    func importedModelScoresAsItsLibrary(model: String, rows: String, expectations: String, trees: Int) throws {
+        let file =
+            model.hasSuffix(".json")
+            ? try ModelFile.importXGBoost(path: fixture(model)) : try ModelFile.importLightGBM(path: fixture(model))
         #expect(
             file.extractor.schema.features.map(\.column) == [
                 "failed_medications", "days_to_appeal", "billed_amount", "letter",
             ])
-        let batch = try file.extractor.transform(CSVReader(path: fixture("xgboost-small.csv")))
+        #expect(file.trees?.trees.count == trees)
+        let batch = try file.extractor.transform(CSVReader(path: fixture(rows)))
         #expect(batch.matrix.rowCount == 100)
         let margins = file.margins(batch.matrix)
         let probabilities = file.probabilities(batch.matrix)
-        let reference = try expected("xgboost-small-expected.csv")
+        let reference = try expected(expectations)
         #expect(reference.count == 100)
         var worst = 0.0
         for (i, (margin, probability)) in reference.enumerated() {
@@ -59,6 +67,22 @@ private func expected(_ name: String) throws -> [(margin: Double, probability: D
                 file: regression, what: "objective \"reg:squarederror\" (only binary:logistic)")
         ) {
             try ModelFile.importXGBoost(path: regression)
+        }
+        let lightgbm = try String(contentsOfFile: fixture("lightgbm-small.txt"), encoding: .utf8)
+        let regressionText = try folder.write(
+            "r.txt", lightgbm.replacingOccurrences(of: "objective=binary sigmoid:1", with: "objective=regression"))
+        #expect(
+            throws: ModelFile.ImportError.unsupported(
+                file: regressionText, what: "objective \"regression\" (only binary)")
+        ) {
+            try ModelFile.importLightGBM(path: regressionText)
+        }
+        let zeroAsMissing = try folder.write(
+            "z.txt", lightgbm.replacingOccurrences(of: "decision_type=2 ", with: "decision_type=6 "))
+        #expect {
+            try ModelFile.importLightGBM(path: zeroAsMissing)
+        } throws: { error in
+            (error as? ModelFile.ImportError)?.description.contains("a split that reads zero as missing") == true
         }
         let notModel = try folder.write("n.json", #"{"learner": 3}"#)
         #expect {
