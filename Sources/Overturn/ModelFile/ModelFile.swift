@@ -119,9 +119,22 @@ public struct ModelFile: Sendable, Equatable, Codable {
             var formatVersion: Int?
             var overturnVersion: String?
         }
-        guard let header = try? JSONDecoder().decode(Header.self, from: data), header.format == formatName else {
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            // Not JSON at all, or cut short: say so rather than "not a model".
+            let reason = context.underlyingError.map { "\($0)" } ?? context.debugDescription
+            let looksLikeOurs = data.range(of: Data("\"\(formatName)\"".utf8)) != nil
+            throw ModelFileError.invalid(
+                file: path,
+                detail: looksLikeOurs
+                    ? "\(path): the model file is not valid JSON (cut short?): \(reason)"
+                    : "\(path): not an Overturn model file (not valid JSON: \(reason))")
+        } catch {
             throw ModelFileError.notAModel(file: path)
         }
+        guard header.format == formatName else { throw ModelFileError.notAModel(file: path) }
         if let version = header.formatVersion, version > currentFormatVersion {
             throw ModelFileError.newerFormat(
                 file: path, version: version, writer: header.overturnVersion ?? "unknown",
@@ -131,6 +144,9 @@ public struct ModelFile: Sendable, Equatable, Codable {
         do {
             file = try JSONDecoder().decode(ModelFile.self, from: data)
         } catch let error as DecodingError {
+            if case .invalidJSON(_, let reason) = SchemaError(decoding: error, file: path) {
+                throw ModelFileError.invalid(file: path, detail: "\(path): the model file is not valid JSON: \(reason)")
+            }
             throw ModelFileError.invalid(file: path, detail: "\(SchemaError(decoding: error, file: path))")
         }
         switch file.model {

@@ -166,3 +166,73 @@ private func treesFileJSON() throws -> [String: Any] {
         #expect(try loadError { _ in } == "loaded")
     }
 }
+
+/// Broken model files: each is refused with its own error, and none crashes the loader.
+@Suite struct BrokenModelFileTests {
+    private func trees() throws -> (text: String, folder: TemporaryFolder) {
+        let folder = try TemporaryFolder()
+        let path = folder.path("good.json")
+        try ModelFile.importXGBoost(
+            path: repositoryRoot.appendingPathComponent("Tests/OverturnTests/Fixtures/xgboost-small.json").path
+        ).write(to: path)
+        return (try String(contentsOfFile: path, encoding: .utf8), folder)
+    }
+
+    private func error(loading text: String, in folder: TemporaryFolder) throws -> String {
+        let path = try folder.write("bad.json", text)
+        do {
+            _ = try ModelFile.load(path: path)
+            return "loaded"
+        } catch let error as ModelFileError {
+            return error.description
+        }
+    }
+
+    @Test func truncated() throws {
+        let (text, folder) = try trees()
+        let message = try error(loading: String(text.prefix(text.count / 2)), in: folder)
+        #expect(
+            message.hasSuffix(
+                "bad.json: the model file is not valid JSON (cut short?): The given data was not valid JSON."))
+    }
+
+    @Test func aWrongTypeIsNamedWithItsPath() throws {
+        let (text, folder) = try trees()
+        let broken = text.replacingOccurrences(of: "\"baseScore\" : ", with: "\"baseScore\" : \"high\", \"x\" : ")
+        let message = try error(loading: broken, in: folder)
+        #expect(message.hasSuffix("bad.json: model.trees.baseScore: expected a number"))
+    }
+
+    @Test func anInfiniteLeafIsRefused() throws {
+        let (text, folder) = try trees()
+        // JSON has no NaN or infinity; a number beyond any Double is refused as invalid JSON.
+        let range = try #require(text.range(of: "\"value\" : [\n"))
+        let broken = text.replacingCharacters(in: range, with: "\"value\" : [\n1e999,\n")
+        let message = try error(loading: broken, in: folder)
+        #expect(message.hasSuffix("bad.json: the model file is not valid JSON: The given data was not valid JSON."))
+    }
+
+    @Test func deepNestingIsRefusedNotACrash() throws {
+        let folder = try TemporaryFolder()
+        let depth = 2_000_000
+        let text = "{\"format\": " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        let message = try error(loading: text, in: folder)
+        #expect(message.contains("not an Overturn model file"))
+    }
+
+    @Test func aTreeWithoutNodesIsRefused() throws {
+        let (text, folder) = try trees()
+        // Empty the first tree's arrays: a tree needs a root.
+        var json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        var model = json["model"] as! [String: Any]
+        var ensemble = model["trees"] as! [String: Any]
+        var list = ensemble["trees"] as! [[String: Any]]
+        for key in list[0].keys where list[0][key] is [Any] { list[0][key] = [Any]() }
+        ensemble["trees"] = list
+        model["trees"] = ensemble
+        json["model"] = model
+        let data = try JSONSerialization.data(withJSONObject: json)
+        let message = try error(loading: String(decoding: data, as: UTF8.self), in: folder)
+        #expect(message.contains("model.trees.trees[0].feature: a tree needs at least one node"))
+    }
+}
