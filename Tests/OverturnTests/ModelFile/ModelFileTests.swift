@@ -80,6 +80,19 @@ private func trainedFile() throws -> (ModelFile, FeatureBatch) {
     }
 }
 
+/// `json`, a trees model file, with its first tree changed by `edit`.
+private func editingFirstTree(_ json: [String: Any], _ edit: (inout [String: Any]) -> Void) -> [String: Any] {
+    var json = json
+    var model = json["model"] as! [String: Any]
+    var trees = model["trees"] as! [String: Any]
+    var list = trees["trees"] as! [[String: Any]]
+    edit(&list[0])
+    trees["trees"] = list
+    model["trees"] = trees
+    json["model"] = model
+    return json
+}
+
 /// A small trees model file to break in tests, as JSON that can be edited.
 private func treesFileJSON() throws -> [String: Any] {
     let folder = try TemporaryFolder()
@@ -100,14 +113,7 @@ private func treesFileJSON() throws -> [String: Any] {
 @Suite struct TreesModelFileTests {
     /// Edits the first tree of a trees model, writes it and returns the load error's description.
     private func loadError(_ edit: (inout [String: Any]) -> Void) throws -> String {
-        var json = try treesFileJSON()
-        var model = json["model"] as! [String: Any]
-        var trees = model["trees"] as! [String: Any]
-        var list = trees["trees"] as! [[String: Any]]
-        edit(&list[0])
-        trees["trees"] = list
-        model["trees"] = trees
-        json["model"] = model
+        let json = editingFirstTree(try treesFileJSON(), edit)
         let folder = try TemporaryFolder()
         let path = folder.path("bad.json")
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
@@ -223,14 +229,9 @@ private func treesFileJSON() throws -> [String: Any] {
     @Test func aTreeWithoutNodesIsRefused() throws {
         let (text, folder) = try trees()
         // Empty the first tree's arrays: a tree needs a root.
-        var json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
-        var model = json["model"] as! [String: Any]
-        var ensemble = model["trees"] as! [String: Any]
-        var list = ensemble["trees"] as! [[String: Any]]
-        for key in list[0].keys where list[0][key] is [Any] { list[0][key] = [Any]() }
-        ensemble["trees"] = list
-        model["trees"] = ensemble
-        json["model"] = model
+        let json = editingFirstTree(try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]) { tree in
+            for key in tree.keys where tree[key] is [Any] { tree[key] = [Any]() }
+        }
         let data = try JSONSerialization.data(withJSONObject: json)
         let message = try error(loading: String(decoding: data, as: UTF8.self), in: folder)
         #expect(message.contains("model.trees.trees[0].feature: a tree needs at least one node"))
