@@ -135,7 +135,7 @@ private func treesFileJSON() throws -> [String: Any] {
     }
 
     @Test func aCycleIsRejected() throws {
-        // Node 1 points back to node 1's parent's sibling chain: give a leaf the root's children.
+        // A leaf takes the root's children: they have two parents, and a walk could loop.
         let message = try loadError { tree in
             var feature = tree["feature"] as! [Int]
             var left = tree["left"] as! [Int]
