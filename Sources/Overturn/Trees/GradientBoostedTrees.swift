@@ -68,13 +68,26 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         var out = [Double](repeating: baseScore, count: n)
         out.withUnsafeMutableBufferPointer { o in
             parallelChunks(n, threads: threads, minimum: 4096) { range in
-                var x = map.absent
-                var touched: [Int32] = []
+                // Rows go through the trees a block at a time (TreeEnsembleScorer.sums).
+                let block = TreeEnsembleScorer.block
+                let width = features.count
+                var x = [Float](repeating: 0, count: block * width)
+                for r in 0..<block { x.replaceSubrange((r * width)..<((r + 1) * width), with: map.absent) }
+                var touched = [[Int32]](repeating: [], count: block)
+                var sums = [Double](repeating: 0, count: block)
                 x.withUnsafeMutableBufferPointer { x in
-                    for i in range {
-                        map.fill(x.baseAddress!, row: i, of: matrix, touched: &touched)
-                        o[i] = baseScore + scorer.sum(x.baseAddress!)
-                        for f in touched { x[Int(f)] = map.absent[Int(f)] }
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let rows = min(block, range.upperBound - start)
+                        for r in 0..<rows {
+                            map.fill(x.baseAddress! + r * width, row: start + r, of: matrix, touched: &touched[r])
+                        }
+                        scorer.sums(x.baseAddress!, width: width, rows: rows, into: &sums)
+                        for r in 0..<rows {
+                            o[start + r] = baseScore + sums[r]
+                            for f in touched[r] { x[r * width + Int(f)] = map.absent[Int(f)] }
+                        }
+                        start += rows
                     }
                 }
             }
