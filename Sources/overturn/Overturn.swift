@@ -22,5 +22,7 @@ struct OverturnCommand: ParsableCommand {
               overturn generate --rows 10000 --seed 7 -o claims.csv
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Train.self, Score.self, Inspect.self, Import.self, Features.self, Generate.self])
+        subcommands: [
+            Validate.self, Train.self, Score.self, Inspect.self, Import.self, Export.self, Features.self, Generate.self,
+        ])
 }

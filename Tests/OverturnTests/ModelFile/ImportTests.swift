@@ -57,6 +57,46 @@ private func expected(_ name: String) throws -> [(margin: Double, probability: D
         #expect(loaded.trees?.fit == nil)
     }
 
+    /// Trees trained here on the claims sample (Fixtures/make_export_fixture.py), exported to
+    /// XGBoost JSON: the export is byte for byte the one XGBoost scored, and XGBoost's
+    /// probabilities on the first 300 rows equal Overturn's to 1e-6.
+    @Test func exportedTreesScoreInXGBoostAsInOverturn() throws {
+        let path = repositoryRoot.appendingPathComponent("Datasets/claims-sample.csv").path
+        let (extractor, batch) = try FeatureExtractor.fitTransform(
+            CSVReader(path: path), schema: .claims, requireLabel: true)
+        var options = GradientBoostedTrees.Options()
+        options.trees = 20
+        options.maxLeaves = 15
+        options.categories = .oneHot
+        options.validationFraction = 0
+        let model = try GradientBoostedTrees.fit(batch, extractor: extractor, options: options)
+        let file = ModelFile(
+            extractor: extractor, model: .trees(model),
+            training: .init(dataFile: "claims-sample.csv", rows: 5000, positiveRows: 0, rejectedRows: 0))
+        let exported = try file.xgboostJSON()
+        #expect(exported == (try Data(contentsOf: URL(fileURLWithPath: fixture("xgboost-export.json")))))
+        let text = try String(contentsOfFile: fixture("xgboost-export-expected.csv"), encoding: .utf8)
+        let xgboost = text.split(separator: "\n").dropFirst().map { Double($0.split(separator: ",")[1])! }
+        let ours = file.probabilities(batch.matrix)
+        #expect(xgboost.count == 300)
+        let worst = zip(xgboost, ours).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst < 1e-6)
+    }
+
+    @Test func groupsOfCategoryLevelsDoNotExport() throws {
+        let path = repositoryRoot.appendingPathComponent("Datasets/claims-sample.csv").path
+        let (extractor, batch) = try FeatureExtractor.fitTransform(
+            CSVReader(path: path), schema: .claims, requireLabel: true)
+        var options = GradientBoostedTrees.Options()
+        options.trees = 5
+        options.categories = .native
+        let model = try GradientBoostedTrees.fit(batch, extractor: extractor, options: options)
+        let file = ModelFile(
+            extractor: extractor, model: .trees(model),
+            training: .init(dataFile: "claims-sample.csv", rows: 5000, positiveRows: 0, rejectedRows: 0))
+        #expect(throws: ModelFile.ExportError.self) { try file.xgboostJSON() }
+    }
+
     @Test func whatCannotBeImportedIsSaid() throws {
         let folder = try TemporaryFolder()
         /// What importing `text`, written to `name`, says.
