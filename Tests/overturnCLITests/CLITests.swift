@@ -269,6 +269,29 @@ private func files(in folder: URL) throws -> [String] {
         #expect(try files(in: folder) == ["s.csv", "x.json"])
     }
 
+    @Test func exportTreesToXGBoost() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try overturn(["generate", "--rows", "2000", "--seed", "5", "-o", "train.csv"], in: folder)
+        _ = try overturn(
+            ["train", "train.csv", "--algorithm", "trees", "--trees", "10", "--categories", "one-hot", "-o", "o.json"],
+            in: folder)
+        let exported = try overturn(["export", "--to", "xgboost", "o.json", "-o", "o.xgb.json"], in: folder)
+        #expect(exported.status == 0)
+        #expect(exported.err.contains("wrote o.xgb.json: "))
+        let json = try String(contentsOf: folder.appendingPathComponent("o.xgb.json"), encoding: .utf8)
+        #expect(json.hasPrefix("{\"learner\":{"))
+        #expect(json.contains("\"objective\":{\"name\":\"binary:logistic\""))
+
+        _ = try overturn(
+            ["train", "train.csv", "--algorithm", "trees", "--trees", "10", "--categories", "native", "-o", "n.json"],
+            in: folder)
+        let refused = try overturn(["export", "--to", "xgboost", "n.json", "-o", "n.xgb.json"], in: folder)
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("train with --categories one-hot to export"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("n.xgb.json").path))
+    }
+
     @Test func trainingOnOneClassFailsClearly() throws {
         let folder = try makeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
