@@ -16,6 +16,18 @@ private func expected(_ name: String) throws -> [(margin: Double, probability: D
     }
 }
 
+/// Trees trained on the claims sample with `options`, as a model file, and the sample's features.
+private func sampleTrees(_ options: GradientBoostedTrees.Options) throws -> (ModelFile, FeatureBatch) {
+    let path = repositoryRoot.appendingPathComponent("Datasets/claims-sample.csv").path
+    let (extractor, batch) = try FeatureExtractor.fitTransform(
+        CSVReader(path: path), schema: .claims, requireLabel: true)
+    let model = try GradientBoostedTrees.fit(batch, extractor: extractor, options: options)
+    let file = ModelFile(
+        extractor: extractor, model: .trees(model),
+        training: .init(dataFile: "claims-sample.csv", rows: 5000, positiveRows: 0, rejectedRows: 0))
+    return (file, batch)
+}
+
 @Suite struct ImportTests {
     /// The fixtures (Fixtures/make_xgboost_fixture.py, make_lightgbm_fixture.py): small models on four
     /// named columns with missing values and zeros; each imported model scores 100 other rows as its
@@ -61,18 +73,12 @@ private func expected(_ name: String) throws -> [(margin: Double, probability: D
     /// XGBoost JSON: the export is byte for byte the one XGBoost scored, and XGBoost's
     /// probabilities on the first 300 rows equal Overturn's to 1e-6.
     @Test func exportedTreesScoreInXGBoostAsInOverturn() throws {
-        let path = repositoryRoot.appendingPathComponent("Datasets/claims-sample.csv").path
-        let (extractor, batch) = try FeatureExtractor.fitTransform(
-            CSVReader(path: path), schema: .claims, requireLabel: true)
         var options = GradientBoostedTrees.Options()
         options.trees = 20
         options.maxLeaves = 15
         options.categories = .oneHot
         options.validationFraction = 0
-        let model = try GradientBoostedTrees.fit(batch, extractor: extractor, options: options)
-        let file = ModelFile(
-            extractor: extractor, model: .trees(model),
-            training: .init(dataFile: "claims-sample.csv", rows: 5000, positiveRows: 0, rejectedRows: 0))
+        let (file, batch) = try sampleTrees(options)
         let exported = try file.xgboostJSON()
         #expect(exported == (try Data(contentsOf: URL(fileURLWithPath: fixture("xgboost-export.json")))))
         let text = try String(contentsOfFile: fixture("xgboost-export-expected.csv"), encoding: .utf8)
@@ -84,16 +90,10 @@ private func expected(_ name: String) throws -> [(margin: Double, probability: D
     }
 
     @Test func groupsOfCategoryLevelsDoNotExport() throws {
-        let path = repositoryRoot.appendingPathComponent("Datasets/claims-sample.csv").path
-        let (extractor, batch) = try FeatureExtractor.fitTransform(
-            CSVReader(path: path), schema: .claims, requireLabel: true)
         var options = GradientBoostedTrees.Options()
         options.trees = 5
         options.categories = .native
-        let model = try GradientBoostedTrees.fit(batch, extractor: extractor, options: options)
-        let file = ModelFile(
-            extractor: extractor, model: .trees(model),
-            training: .init(dataFile: "claims-sample.csv", rows: 5000, positiveRows: 0, rejectedRows: 0))
+        let (file, _) = try sampleTrees(options)
         #expect(throws: ModelFile.ExportError.self) { try file.xgboostJSON() }
     }
 
