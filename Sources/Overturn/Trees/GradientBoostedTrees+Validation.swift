@@ -18,6 +18,11 @@ extension GradientBoostedTrees {
             if feature.kind == .categorical && feature.levels < 1 {
                 return "features[\(f)]: a categorical feature needs at least one level"
             }
+            if let encoding = feature.encoding {
+                guard feature.kind == .numeric, encoding.count == feature.levels, encoding.allSatisfy(\.isFinite) else {
+                    return "features[\(f)].encoding: needs one finite number for each of its \(feature.levels) levels"
+                }
+            }
         }
         for (t, tree) in trees.enumerated() {
             if let problem = tree.problem(features: features) { return "trees[\(t)].\(problem)" }
@@ -45,7 +50,10 @@ extension Tree {
                 return "cover[\(i)]: \(cover[i]) is not a finite number ≥ 0"
             }
             let f = Int(feature[i])
-            if f < 0 { continue }
+            if f < 0 {
+                guard categorySet[i] < 0 else { return "categorySet[\(i)]: a leaf has no category set" }
+                continue
+            }
             guard f < features.count else {
                 return "feature[\(i)]: \(f) is not one of the model's \(features.count) features"
             }

@@ -32,7 +32,7 @@ struct TreeEnsembleScorer {
             roots.append(base)
             for n in 0..<tree.nodeCount {
                 var bitset: Int32 = -1
-                if tree.categorySet[n] >= 0 {
+                if tree.feature[n] >= 0 && tree.categorySet[n] >= 0 {
                     let levels = tree.categorySets[Int(tree.categorySet[n])]
                     let words = (Int(levels.max() ?? 0) + 64) / 64
                     bitset = Int32(bitsets.count)

@@ -161,6 +161,21 @@ private func treesFileJSON() throws -> [String: Any] {
         #expect(message.contains("model.trees.trees[0].feature[0]: 100000 is not one of the model's"))
     }
 
+    /// Found by the mutation run: a leaf pointing at a category set crashed scoring.
+    @Test func aLeafWithACategorySetIsRefused() throws {
+        let message = try loadError { tree in
+            var feature = tree["feature"] as! [Int]
+            var sets = tree["categorySet"] as! [Int]
+            let leaf = feature.lastIndex { $0 < 0 }!
+            sets[leaf] = 7
+            feature[leaf] = -1
+            tree["categorySet"] = sets
+            tree["feature"] = feature
+        }
+        #expect(message.contains("model.trees.trees[0].categorySet["))
+        #expect(message.contains("]: a leaf has no category set"))
+    }
+
     @Test func arraysOfDifferentLengthsAreNamed() throws {
         let message = try loadError { tree in
             tree["value"] = [0.5]
@@ -235,5 +250,70 @@ private func treesFileJSON() throws -> [String: Any] {
         let data = try JSONSerialization.data(withJSONObject: json)
         let message = try error(loading: String(decoding: data, as: UTF8.self), in: folder)
         #expect(message.contains("model.trees.trees[0].feature: a tree needs at least one node"))
+    }
+}
+
+/// A seeded mutation run over a small trees model file: every mutant either loads (and then scores
+/// without trouble) or is refused with a `ModelFileError`. A crash or a hang fails the run.
+@Suite struct ModelFileMutationTests {
+    @Test func mutantsLoadOrAreRefused() throws {
+        let folder = try TemporaryFolder()
+        let claims = try folder.claims(rows: 300, seed: 12)
+        let (extractor, batch) = try FeatureExtractor.fitTransform(
+            CSVReader(path: claims), schema: .claims, options: FeatureOptions(minCount: 20), requireLabel: true)
+        var options = GradientBoostedTrees.Options()
+        options.minSamplesLeaf = 5
+        options.trees = 4
+        options.maxLeaves = 6
+        options.categories = .targetStatistics  // encodings in the file as well
+        let model = try GradientBoostedTrees.fit(batch, extractor: extractor, options: options)
+        let path = folder.path("m.json")
+        try ModelFile(
+            extractor: extractor, model: .trees(model),
+            training: .init(dataFile: "c.csv", rows: 300, positiveRows: 130, rejectedRows: 0)
+        ).write(to: path)
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        // Number tokens' positions: mutating them reaches the checks past JSON syntax.
+        let digits = original.indices.filter { (48...57).contains(original[$0]) }
+        let replacements: [[UInt8]] = ["-1", "0", "99999", "1e30", "2.5", "null", "\"x\"", "[]", "{}"].map {
+            Array($0.utf8)
+        }
+        var random = RandomSource(seed: 2026)
+        var loaded = 0
+        var refused = 0
+        let mutantPath = folder.path("mutant.json")
+        for _ in 0..<400 {
+            var bytes = original
+            switch random.int(4) {
+            case 0:  // a number becomes something else
+                let at = digits[random.int(digits.count)]
+                var end = at
+                while end < bytes.count && (48...57).contains(bytes[end]) { end += 1 }
+                bytes.replaceSubrange(at..<end, with: replacements[random.int(replacements.count)])
+            case 1:  // a byte flips
+                bytes[random.int(bytes.count)] ^= UInt8(1 << random.int(8))
+            case 2:  // a piece goes missing
+                let at = random.int(bytes.count)
+                bytes.removeSubrange(at..<min(bytes.count, at + 1 + random.int(40)))
+            default:  // a piece repeats
+                let at = random.int(bytes.count)
+                bytes.insert(contentsOf: bytes[at..<min(bytes.count, at + 1 + random.int(40))], at: at)
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: mutantPath))
+            let file: ModelFile
+            do {
+                file = try ModelFile.load(path: mutantPath)
+            } catch is ModelFileError {
+                refused += 1
+                continue
+            }
+            // Whatever loads must score what its own extractor reads (or say why it cannot).
+            loaded += 1
+            if let rows = try? file.extractor.transform(CSVReader(path: claims)) {
+                _ = file.margins(rows.matrix)
+            }
+        }
+        #expect(loaded + refused == 400)
+        #expect(refused > 100 && loaded > 0)
     }
 }
