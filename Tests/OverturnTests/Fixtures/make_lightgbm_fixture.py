@@ -3,12 +3,14 @@
 
     python make_lightgbm_fixture.py          # in the shared peer harness's environment (lightgbm 4.6)
 
-A small `binary` model (15 trees of at most 15 leaves, learning rate 0.2) on 600 synthetic rows of
+Small `binary` models (15 trees of at most 15 leaves; 10 of depth 3; 500 of depth 8; learning rate
+0.2; the last with at most 63 leaves) on 600 synthetic rows of
 four named columns: three with 15% missing values (LightGBM's missing type NaN: a learned default
 direction) and `letter` without any (missing type none: a missing value is read as 0), and many
-exact zeros. Files: lightgbm-small.txt (the model as LightGBM saves it), lightgbm-small.csv (100
-other rows, blank = missing, including missing letters) and lightgbm-small-expected.csv (LightGBM's
-raw score and probability for each of those rows).
+exact zeros. Files: NAME.txt (each model as LightGBM saves it), lightgbm-small.csv (100 other rows,
+blank = missing, including missing letters, for every model) and NAME-expected.csv (LightGBM's raw
+score and probability for each of those rows), NAME in lightgbm-small, lightgbm-l7-t10,
+lightgbm-d8-t500.
 """
 import os
 
@@ -35,29 +37,37 @@ def rows(rng, n, letter_missing):
     return X.astype(np.float32), y
 
 
-def main():
-    rng = np.random.default_rng(5)
-    X, y = rows(rng, 600, letter_missing=False)
-    booster = lgb.train({"objective": "binary", "num_leaves": 15, "learning_rate": 0.2, "min_data_in_leaf": 10,
-                         "verbose": -1, "seed": 0},
-                        lgb.Dataset(X, y, feature_name=NAMES), num_boost_round=15)
-    booster.save_model(os.path.join(HERE, "lightgbm-small.txt"))
-    T, _ = rows(rng, 100, letter_missing=True)
+def write(name, booster, T):
+    booster.save_model(os.path.join(HERE, f"{name}.txt"))
     raw = booster.predict(T, raw_score=True)
     p = booster.predict(T)
 
     def cell(v):
         return "" if np.isnan(v) else repr(float(v))
 
-    with open(os.path.join(HERE, "lightgbm-small.csv"), "w") as f:
-        f.write(",".join(NAMES) + "\n")
-        for r in T:
-            f.write(",".join(cell(v) for v in r) + "\n")
-    with open(os.path.join(HERE, "lightgbm-small-expected.csv"), "w") as f:
+    if name == "lightgbm-small":  # the rows are shared by every shape
+        with open(os.path.join(HERE, "lightgbm-small.csv"), "w") as f:
+            f.write(",".join(NAMES) + "\n")
+            for r in T:
+                f.write(",".join(cell(v) for v in r) + "\n")
+    with open(os.path.join(HERE, f"{name}-expected.csv"), "w") as f:
         f.write("row,margin,probability\n")
         for i in range(len(T)):
             f.write(f"r{i},{float(raw[i])!r},{float(p[i])!r}\n")
-    print(f"lightgbm {lgb.__version__}: {booster.num_trees()} trees")
+    print(f"{name}: lightgbm {lgb.__version__}, {booster.num_trees()} trees")
+
+
+def main():
+    rng = np.random.default_rng(5)
+    X, y = rows(rng, 600, letter_missing=False)
+    T, _ = rows(rng, 100, letter_missing=True)
+    # The first shape keeps its historical name; the others span the sizes and tree counts.
+    for name, leaves, depth, trees in [("lightgbm-small", 15, -1, 15), ("lightgbm-l7-t10", 7, 3, 10),
+                                       ("lightgbm-d8-t500", 63, 8, 500)]:
+        booster = lgb.train({"objective": "binary", "num_leaves": leaves, "max_depth": depth, "learning_rate": 0.2,
+                             "min_data_in_leaf": 10, "verbose": -1, "seed": 0},
+                            lgb.Dataset(X, y, feature_name=NAMES), num_boost_round=trees)
+        write(name, booster, T)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,13 @@
 
     python make_xgboost_fixture.py          # in the shared peer harness's environment (xgboost 3.2)
 
-A small `binary:logistic` gbtree model (12 trees of depth 4, learning rate 0.3) on 400 synthetic rows
+Small `binary:logistic` gbtree models (12 trees of depth 4; 10 of depth 3; 500 of depth 8; learning
+rate 0.3) on 400 synthetic rows
 of four named columns, about 15% of each missing, one column with many exact zeros: the cases
 import must get right (the default direction of a missing value, XGBoost's strict `x < threshold`,
-zero as a value). Files: xgboost-small.json (the model as XGBoost saves it), xgboost-small.csv
-(100 other rows, blank = missing) and xgboost-small-expected.csv (XGBoost's margin and probability
-for each of those rows, `inplace_predict`).
+zero as a value). Files: NAME.json (each model as XGBoost saves it), xgboost-small.csv (100 other
+rows, blank = missing, for every model) and NAME-expected.csv (XGBoost's margin and probability for
+each of those rows, `inplace_predict`), NAME in xgboost-small, xgboost-d3-t10, xgboost-d8-t500.
 """
 import os
 
@@ -32,28 +33,35 @@ def rows(rng, n):
     return X, y
 
 
-def main():
-    rng = np.random.default_rng(3)
-    X, y = rows(rng, 400)
-    booster = xgb.train({"objective": "binary:logistic", "max_depth": 4, "eta": 0.3, "tree_method": "hist",
-                         "seed": 0}, xgb.DMatrix(X, y, feature_names=NAMES), num_boost_round=12)
-    booster.save_model(os.path.join(HERE, "xgboost-small.json"))
-    T, _ = rows(rng, 100)
+def write(name, booster, T):
+    booster.save_model(os.path.join(HERE, f"{name}.json"))
     margin = booster.inplace_predict(T, predict_type="margin")
     p = booster.inplace_predict(T)
 
     def cell(v):
         return "" if np.isnan(v) else repr(float(v))
 
-    with open(os.path.join(HERE, "xgboost-small.csv"), "w") as f:
-        f.write("row," + ",".join(NAMES) + "\n")
-        for i, r in enumerate(T):
-            f.write(f"r{i}," + ",".join(cell(v) for v in r) + "\n")
-    with open(os.path.join(HERE, "xgboost-small-expected.csv"), "w") as f:
+    if name == "xgboost-small":  # the rows are shared by every shape
+        with open(os.path.join(HERE, "xgboost-small.csv"), "w") as f:
+            f.write("row," + ",".join(NAMES) + "\n")
+            for i, r in enumerate(T):
+                f.write(f"r{i}," + ",".join(cell(v) for v in r) + "\n")
+    with open(os.path.join(HERE, f"{name}-expected.csv"), "w") as f:
         f.write("row,margin,probability\n")
         for i in range(len(T)):
             f.write(f"r{i},{float(margin[i])!r},{float(p[i])!r}\n")
-    print(f"xgboost {xgb.__version__}: {booster.num_boosted_rounds()} trees")
+    print(f"{name}: xgboost {xgb.__version__}, {booster.num_boosted_rounds()} trees")
+
+
+def main():
+    rng = np.random.default_rng(3)
+    X, y = rows(rng, 400)
+    T, _ = rows(rng, 100)
+    # The first shape keeps its historical name; the others span the depths and tree counts.
+    for name, depth, trees in [("xgboost-small", 4, 12), ("xgboost-d3-t10", 3, 10), ("xgboost-d8-t500", 8, 500)]:
+        booster = xgb.train({"objective": "binary:logistic", "max_depth": depth, "eta": 0.3, "tree_method": "hist",
+                             "seed": 0}, xgb.DMatrix(X, y, feature_names=NAMES), num_boost_round=trees)
+        write(name, booster, T)
 
 
 if __name__ == "__main__":

@@ -29,12 +29,16 @@ private func sampleTrees(_ options: GradientBoostedTrees.Options) throws -> (Mod
 }
 
 @Suite struct ImportTests {
-    /// The fixtures (Fixtures/make_xgboost_fixture.py, make_lightgbm_fixture.py): small models on four
-    /// named columns with missing values and zeros; each imported model scores 100 other rows as its
-    /// library does: margins to 1e-5, probabilities to 1e-6.
+    /// The fixtures (Fixtures/make_xgboost_fixture.py, make_lightgbm_fixture.py): models of depth 3 to
+    /// 8 and 10 to 500 trees on four named columns with missing values and zeros; each imported model
+    /// scores 100 other rows as its library does: margins to 1e-5, probabilities to 1e-6.
     @Test(arguments: [
         ("xgboost-small.json", "xgboost-small.csv", "xgboost-small-expected.csv", 12),
+        ("xgboost-d3-t10.json", "xgboost-small.csv", "xgboost-d3-t10-expected.csv", 10),
+        ("xgboost-d8-t500.json", "xgboost-small.csv", "xgboost-d8-t500-expected.csv", 500),
         ("lightgbm-small.txt", "lightgbm-small.csv", "lightgbm-small-expected.csv", 15),
+        ("lightgbm-l7-t10.txt", "lightgbm-small.csv", "lightgbm-l7-t10-expected.csv", 10),
+        ("lightgbm-d8-t500.txt", "lightgbm-small.csv", "lightgbm-d8-t500-expected.csv", 500),
     ])
     func importedModelScoresAsItsLibrary(model: String, rows: String, expectations: String, trees: Int) throws {
         let file =
