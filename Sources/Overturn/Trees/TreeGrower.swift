@@ -177,53 +177,58 @@ final class TreeGrower {
         var lefts = [Int](repeating: 0, count: chunks)
         var rights = [Int](repeating: 0, count: chunks)
         let (order, scratch, spill) = (self.order + leaf.begin, self.scratch, self.spill)
-        let column = UncheckedSendable(
-            data.columns.withUnsafeBufferPointer { $0.baseAddress! } + max(0, rule.slot) * data.rowCount)
-        let present = data.presentRows.withUnsafeBufferPointer { $0.baseAddress! }
         let presentRange = rule.slot < 0 ? data.presentStart[s.feature]..<data.presentStart[s.feature + 1] : 0..<0
-        lefts.withUnsafeMutableBufferPointer { lefts in
-            rights.withUnsafeMutableBufferPointer { rights in
-                parallelFor(min(threads, chunks)) { w in
-                    var c = w
-                    while c < chunks {
-                        let lo = n * c / chunks
-                        let hi = n * (c + 1) / chunks
-                        var l = lo
-                        var r = lo
-                        // Branch-free: write the row to both sides, advance the one it belongs to.
-                        @inline(__always) func put(_ row: UInt32, left: Bool) {
-                            scratch[l] = row
-                            spill[r] = row
-                            let step = left ? 1 : 0
-                            l += step
-                            r += 1 - step
-                        }
-                        if rule.slot >= 0 {
-                            for k in lo..<hi {
-                                if k + 16 < hi { overturn_prefetch(column.value + Int(order[k + 16])) }
-                                let row = order[k]
-                                put(row, left: rule.goesLeft(bin: Int(column.value[Int(row)])))
-                            }
-                        } else if lo < hi {
-                            // The chunk's rows ascend, and so do the rows holding the code: merge.
-                            var p = lowerBound(present, presentRange, order[lo])
-                            for k in lo..<hi {
-                                let row = order[k]
-                                var steps = 0
-                                while p < presentRange.upperBound && present[p] < row {
-                                    p += 1
-                                    steps += 1
-                                    if steps == 8 {  // a sparse leaf in a long list: jump
-                                        p = lowerBound(present, p..<presentRange.upperBound, row)
-                                        break
-                                    }
+        let rowCount = data.rowCount
+        data.columns.withUnsafeBufferPointer { columns in
+            data.presentRows.withUnsafeBufferPointer { presentRows in
+                lefts.withUnsafeMutableBufferPointer { lefts in
+                    rights.withUnsafeMutableBufferPointer { rights in
+                        parallelFor(min(threads, chunks)) { w in
+                            var c = w
+                            while c < chunks {
+                                let lo = n * c / chunks
+                                let hi = n * (c + 1) / chunks
+                                var l = lo
+                                var r = lo
+                                // Branch-free: write the row to both sides, advance the one it belongs to.
+                                @inline(__always) func put(_ row: UInt32, left: Bool) {
+                                    scratch[l] = row
+                                    spill[r] = row
+                                    let step = left ? 1 : 0
+                                    l += step
+                                    r += 1 - step
                                 }
-                                put(row, left: !(p < presentRange.upperBound && present[p] == row))
+                                if rule.slot >= 0, let base = columns.baseAddress {
+                                    let column = base + rule.slot * rowCount
+                                    for k in lo..<hi {
+                                        if k + 16 < hi { overturn_prefetch(column + Int(order[k + 16])) }
+                                        let row = order[k]
+                                        put(row, left: rule.goesLeft(bin: Int(column[Int(row)])))
+                                    }
+                                } else if lo < hi, let present = presentRows.baseAddress {
+                                    // The chunk's rows ascend, and so do the rows holding the code: merge.
+                                    var p = lowerBound(present, presentRange, order[lo])
+                                    for k in lo..<hi {
+                                        let row = order[k]
+                                        var steps = 0
+                                        while p < presentRange.upperBound && present[p] < row {
+                                            p += 1
+                                            steps += 1
+                                            if steps == 8 {  // a sparse leaf in a long list: jump
+                                                p = lowerBound(present, p..<presentRange.upperBound, row)
+                                                break
+                                            }
+                                        }
+                                        put(row, left: !(p < presentRange.upperBound && present[p] == row))
+                                    }
+                                } else {
+                                    for k in lo..<hi { put(order[k], left: true) }  // no row holds the code
+                                }
+                                lefts[c] = l - lo
+                                rights[c] = r - lo
+                                c += min(threads, chunks)
                             }
                         }
-                        lefts[c] = l - lo
-                        rights[c] = r - lo
-                        c += min(threads, chunks)
                     }
                 }
             }
