@@ -58,22 +58,4 @@ public struct Tree: Sendable, Equatable, Codable {
         }
         return deepest
     }
-
-    /// Whether a row with tree-feature values `x` goes left at inner node `n`.
-    @inline(__always)
-    func goesLeft(_ n: Int, _ x: UnsafePointer<Float>) -> Bool {
-        let v = x[Int(feature[n])]
-        if v.isNaN { return defaultLeft[n] }
-        let set = categorySet[n]
-        if set >= 0 { return categorySets[Int(set)].contains(Int32(v)) }
-        return v <= threshold[n]
-    }
-
-    /// The leaf a row with tree-feature values `x` reaches.
-    @inline(__always)
-    public func leaf(_ x: UnsafePointer<Float>) -> Int {
-        var n = 0
-        while feature[n] >= 0 { n = Int(goesLeft(n, x) ? left[n] : right[n]) }
-        return n
-    }
 }
