@@ -149,21 +149,18 @@ struct BinnedRows: Sendable {
         presentRows = present
     }
 
-    /// The bin (within its feature) of feature `f` in row `r`.
+    /// Whether row `r` holds the stored binary feature `f` (a code; not one that mirrors a category).
     @inline(__always)
-    func bin(row r: Int, feature f: Int) -> Int {
-        let s = denseSlot[f]
-        if s >= 0 { return Int(entries[rowStart[r] + s]) - binOffset[f] }
-        if let (c, level) = mirror[f] { return bin(row: r, feature: c) == level ? 1 : 0 }
+    func holds(row r: Int, code f: Int) -> Bool {
         let present = UInt16(binOffset[f] + 1)
         var k = rowStart[r] + dense.count
         let end = rowStart[r + 1]
         while k < end {
             let e = entries[k]
-            if e >= present { return e == present ? 1 : 0 }
+            if e >= present { return e == present }
             k += 1
         }
-        return 0
+        return false
     }
 }
 

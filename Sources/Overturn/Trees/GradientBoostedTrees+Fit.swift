@@ -194,7 +194,7 @@ extension GradientBoostedTrees {
                     let margins = m
                     parallelChunks(valid.rowCount, threads: threads) { range in
                         for r in range {
-                            margins[r] += grown.tree.value[grown.leaf(row: r, in: valid, features: features)]
+                            margins[r] += grown.tree.value[grown.leaf(row: r, in: valid)]
                         }
                     }
                 }
@@ -344,9 +344,9 @@ struct Boosting {
         let order = grower.order
         margins.withUnsafeMutableBufferPointer { m in
             if sampled {
-                let (train, features) = (self.train, self.features)
+                let train = self.train
                 parallelChunks(n, threads: threads) { range in
-                    for r in range { m[r] += grown.tree.value[grown.leaf(row: r, in: train, features: features)] }
+                    for r in range { m[r] += grown.tree.value[grown.leaf(row: r, in: train)] }
                 }
             } else {
                 // Leaves hold disjoint rows: they are updated in parallel.

@@ -11,7 +11,7 @@ final class TreeGrower {
     let data: BinnedRows
     let features: [TreeFeature]
     let options: GradientBoostedTrees.Options
-    var finder: SplitFinder
+    let finder: SplitFinder
     let builder: HistogramBuilder
     /// Row indices; the first `count` passed to `grow` are the rows of this tree.
     let order: UnsafeMutablePointer<UInt32>
@@ -31,11 +31,11 @@ final class TreeGrower {
         var split = SplitCandidate()
     }
 
-    /// What `grow` gives: the tree, the last value bin of each numeric split (for routing binned
-    /// rows), and the final leaves with their row ranges in `order`.
+    /// What `grow` gives: the tree, each inner node's split as binned rows take it (nil for leaves),
+    /// and the final leaves with their row ranges in `order`.
     struct Grown {
         var tree: Tree
-        var binThreshold: [Int32]
+        var rules: [SplitRule?]
         var leaves: [Leaf]
     }
 
@@ -74,12 +74,12 @@ final class TreeGrower {
     /// on features where `usable` is true.
     func grow(count: Int, gradients: UnsafePointer<RowGradient>, usable: [Bool]) -> Grown {
         var tree = Tree()
-        var binThreshold: [Int32] = []
+        var rules: [SplitRule?] = []
         let rootHist = takeHistogram()
         let total = builder.build(
             rows: UnsafeBufferPointer(start: order, count: count), gradients: gradients, into: rootHist)
         tree.addLeaf(value: leafValue(total), cover: total[1])
-        binThreshold.append(0)
+        rules.append(nil)
         var root = Leaf(node: 0, begin: 0, end: count, depth: 0, sums: total, hist: rootHist)
         if canSplit(root) { root.split = finder.best(rootHist, total: total, rows: count, usable: usable) }
         var leaves = [root]
@@ -88,11 +88,13 @@ final class TreeGrower {
             guard let i = nextLeaf(leaves) else { break }
             let leaf = leaves[i]
             let s = leaf.split
-            let mid = partition(leaf, s, tree: tree)
+            let rule = SplitRule(s, feature: features[s.feature], data: data)
+            let mid = partition(leaf, rule)
             let node = leaf.node
             let l = tree.addLeaf(value: leafValue(s.left), cover: s.left[1])
             let r = tree.addLeaf(value: leafValue(s.right), cover: s.right[1])
-            binThreshold += [0, 0]
+            rules[node] = rule
+            rules += [nil, nil]
             tree.feature[node] = Int32(s.feature)
             tree.gain[node] = s.gain
             tree.defaultLeft[node] = s.defaultLeft
@@ -101,7 +103,6 @@ final class TreeGrower {
             switch features[s.feature].kind {
             case .numeric:
                 tree.threshold[node] = data.bins[s.feature].threshold(afterBin: s.bin)
-                binThreshold[node] = Int32(s.bin)
             case .binary:
                 tree.threshold[node] = 0.5
                 tree.defaultLeft[node] = true
@@ -126,14 +127,13 @@ final class TreeGrower {
                 right.hist = smallerIsLeft ? parentHist : smallHist
                 // The two children's best splits, side by side.
                 var found = [SplitCandidate(), SplitCandidate()]
-                let children = [(left, splitLeft, mid - leaf.begin), (right, splitRight, leaf.end - mid)]
-                let finder = self.finder
+                let children = [(left, splitLeft), (right, splitRight)]
                 found.withUnsafeMutableBufferPointer { found in
-                    parallelFor(threads > 1 ? 2 : 1) { w in
-                        for c in stride(from: w, to: 2, by: threads > 1 ? 2 : 1) where children[c].1 {
-                            var f = finder
-                            found[c] = f.best(
-                                children[c].0.hist!, total: children[c].0.sums, rows: children[c].2, usable: usable)
+                    parallelChunks(2, threads: threads, minimum: 1) { range in
+                        for c in range where children[c].1 {
+                            let child = children[c].0
+                            found[c] = finder.best(
+                                child.hist!, total: child.sums, rows: child.end - child.begin, usable: usable)
                         }
                     }
                 }
@@ -146,7 +146,7 @@ final class TreeGrower {
             leaves.append(right)
         }
         for leaf in leaves { if let h = leaf.hist { pool.append(h) } }
-        return Grown(tree: tree, binThreshold: binThreshold, leaves: leaves)
+        return Grown(tree: tree, rules: rules, leaves: leaves)
     }
 
     /// The next leaf to split, or nil when no leaf has a split worth making.
@@ -170,14 +170,13 @@ final class TreeGrower {
     ///
     /// Large leaves are cut into chunks partitioned in parallel (each chunk's sides into the two
     /// scratch arrays) and then laid back in chunk order, which is the same stable order.
-    private func partition(_ leaf: Leaf, _ s: SplitCandidate, tree: Tree) -> Int {
-        let rule = SplitRule(s, feature: features[s.feature], data: data)
+    private func partition(_ leaf: Leaf, _ rule: SplitRule) -> Int {
         let n = leaf.end - leaf.begin
         let chunks = min(HistogramBuilder.maxChunks, max(1, n / HistogramBuilder.chunkRows))
         var lefts = [Int](repeating: 0, count: chunks)
         var rights = [Int](repeating: 0, count: chunks)
         let (order, scratch, spill) = (self.order + leaf.begin, self.scratch, self.spill)
-        let presentRange = rule.slot < 0 ? data.presentStart[s.feature]..<data.presentStart[s.feature + 1] : 0..<0
+        let presentRange = rule.slot < 0 ? data.presentStart[rule.feature]..<data.presentStart[rule.feature + 1] : 0..<0
         let rowCount = data.rowCount
         data.columns.withUnsafeBufferPointer { columns in
             data.presentRows.withUnsafeBufferPointer { presentRows in
@@ -260,6 +259,8 @@ func lowerBound(_ values: UnsafePointer<UInt32>, _ range: Range<Int>, _ x: UInt3
 
 /// A split as the partition loop tests it on binned rows (see `BinnedRows` for the layout).
 struct SplitRule {
+    /// The tree feature split on.
+    let feature: Int
     let kind: TreeFeature.Kind
     /// Dense features: the entry's position in the row; binary: -1.
     let slot: Int
@@ -270,6 +271,7 @@ struct SplitRule {
     let leftLevels: [Bool]
 
     init(_ s: SplitCandidate, feature: TreeFeature, data: BinnedRows) {
+        self.feature = s.feature
         lastLeftBin = s.bin
         defaultLeft = s.defaultLeft
         if let (c, level) = data.mirror[s.feature] {
@@ -288,6 +290,13 @@ struct SplitRule {
         leftLevels = left
     }
 
+    /// Whether row `r` of `data` goes left: a dense feature by its bin, a stored code by whether
+    /// the row holds it (absent goes left).
+    @inline(__always)
+    func goesLeft(row r: Int, in data: BinnedRows) -> Bool {
+        slot >= 0 ? goesLeft(bin: Int(data.entries[data.rowStart[r] + slot])) : !data.holds(row: r, code: feature)
+    }
+
     /// Whether a dense feature's global bin `b` goes left (binary features merge instead).
     @inline(__always)
     func goesLeft(bin b: Int) -> Bool {
@@ -299,19 +308,9 @@ struct SplitRule {
 
 extension TreeGrower.Grown {
     /// The leaf a binned row reaches.
-    func leaf(row r: Int, in data: BinnedRows, features: [TreeFeature]) -> Int {
+    func leaf(row r: Int, in data: BinnedRows) -> Int {
         var n = 0
-        while tree.feature[n] >= 0 {
-            let f = Int(tree.feature[n])
-            let b = data.bin(row: r, feature: f)
-            let goesLeft: Bool
-            switch features[f].kind {
-            case .numeric: goesLeft = b == 0 ? tree.defaultLeft[n] : b <= Int(binThreshold[n])
-            case .binary: goesLeft = b == 0
-            case .categorical: goesLeft = tree.categorySets[Int(tree.categorySet[n])].contains(Int32(b))
-            }
-            n = Int(goesLeft ? tree.left[n] : tree.right[n])
-        }
+        while let rule = rules[n] { n = Int(rule.goesLeft(row: r, in: data) ? tree.left[n] : tree.right[n]) }
         return n
     }
 }
