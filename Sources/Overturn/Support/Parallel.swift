@@ -21,6 +21,15 @@ func parallelChunks(_ count: Int, threads: Int, minimum: Int = 8192, _ body: (Ra
     parallelFor(chunks) { c in body((count * c / chunks)..<(count * (c + 1) / chunks)) }
 }
 
+/// Runs `body(part, rows)` for each of `parts` contiguous, equal parts of `0..<count`, spread over at
+/// most `threads` threads. The parts depend on `count` and `parts` only, so whatever each part sums
+/// is the same on any number of threads.
+func parallelParts(_ count: Int, parts: Int, threads: Int, _ body: (_ part: Int, _ rows: Range<Int>) -> Void) {
+    parallelChunks(parts, threads: threads, minimum: 1) { range in
+        for p in range { body(p, (count * p / parts)..<(count * (p + 1) / parts)) }
+    }
+}
+
 /// A value handed to the workers of one parallel loop, which use it without racing.
 struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T

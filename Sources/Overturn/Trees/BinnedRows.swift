@@ -109,9 +109,7 @@ struct BinnedRows: Sendable {
         let parts = max(1, min(16, count / 16_384))
         var pieces = [(entries: [UInt16], ends: [Int])](repeating: ([], []), count: parts)
         pieces.withUnsafeMutableBufferPointer { pieces in
-            parallelChunks(parts, threads: threads, minimum: 1) { range in
-                for p in range { pieces[p] = binRows((count * p / parts)..<(count * (p + 1) / parts)) }
-            }
+            parallelParts(count, parts: parts, threads: threads) { p, rows in pieces[p] = binRows(rows) }
         }
         var rowStart = [0]
         rowStart.reserveCapacity(count + 1)

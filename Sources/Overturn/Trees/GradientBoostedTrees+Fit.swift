@@ -191,11 +191,8 @@ extension GradientBoostedTrees {
             var validLoss: Double?
             if let valid {
                 validMargins.withUnsafeMutableBufferPointer { m in
-                    let margins = m
                     parallelChunks(valid.rowCount, threads: threads) { range in
-                        for r in range {
-                            margins[r] += grown.tree.value[grown.leaf(row: r, in: valid)]
-                        }
+                        for r in range { m[r] += grown.tree.value[grown.leaf(row: r, in: valid)] }
                     }
                 }
                 validLoss = logLoss(validMargins, validLabels)
@@ -262,14 +259,10 @@ func weightedLogLoss(_ margins: [Double], _ labels: [Float], _ weights: [Double]
     let n = margins.count
     var sums = [SIMD2<Double>](repeating: .zero, count: parts)
     sums.withUnsafeMutableBufferPointer { sums in
-        parallelChunks(parts, threads: threads, minimum: 1) { range in
-            for part in range {
-                var s = SIMD2<Double>()
-                for i in (n * part / parts)..<(n * (part + 1) / parts) {
-                    s += SIMD2(weights[i] * softplus(labels[i] == 1 ? -margins[i] : margins[i]), weights[i])
-                }
-                sums[part] = s
-            }
+        parallelParts(n, parts: parts, threads: threads) { part, rows in
+            var s = SIMD2<Double>()
+            for i in rows { s += SIMD2(weights[i] * softplus(labels[i] == 1 ? -margins[i] : margins[i]), weights[i]) }
+            sums[part] = s
         }
     }
     let total = sums.reduce(SIMD2<Double>(), +)

@@ -18,6 +18,9 @@ final class HistogramBuilder: @unchecked Sendable {
     /// Rows per chunk below which a node is summed in one piece.
     static let chunkRows = 2048
     static let maxChunks = 8
+
+    /// How many chunks a node of `rows` rows is cut into (by its histogram and by its partition).
+    static func chunks(rows: Int) -> Int { min(maxChunks, max(1, rows / chunkRows)) }
     private let partials: UnsafeMutablePointer<GradientSums>
     /// Binary features' (absent, present) bin pairs: the absent bin is filled by subtraction.
     private let binaryBins: [Int]
@@ -42,7 +45,7 @@ final class HistogramBuilder: @unchecked Sendable {
         into hist: UnsafeMutablePointer<GradientSums>
     ) -> GradientSums {
         let n = rows.count
-        let chunks = min(Self.maxChunks, max(1, n / Self.chunkRows))
+        let chunks = Self.chunks(rows: n)
         let bins = data.totalBins
         var total = GradientSums()
         if chunks == 1 {
@@ -51,17 +54,8 @@ final class HistogramBuilder: @unchecked Sendable {
             var totals = [GradientSums](repeating: .zero, count: chunks)
             let partials = self.partials
             totals.withUnsafeMutableBufferPointer { totals in
-                let t = totals
-                let workers = min(threads, chunks)
-                parallelFor(workers) { w in
-                    var c = w
-                    while c < chunks {
-                        let lo = n * c / chunks
-                        let hi = n * (c + 1) / chunks
-                        t[c] = self.sum(
-                            UnsafeBufferPointer(rebasing: rows[lo..<hi]), gradients, into: partials + c * bins)
-                        c += workers
-                    }
+                parallelParts(n, parts: chunks, threads: threads) { c, part in
+                    totals[c] = sum(UnsafeBufferPointer(rebasing: rows[part]), gradients, into: partials + c * bins)
                 }
             }
             hist.update(from: partials, count: bins)

@@ -172,7 +172,7 @@ final class TreeGrower {
     /// scratch arrays) and then laid back in chunk order, which is the same stable order.
     private func partition(_ leaf: Leaf, _ rule: SplitRule) -> Int {
         let n = leaf.end - leaf.begin
-        let chunks = min(HistogramBuilder.maxChunks, max(1, n / HistogramBuilder.chunkRows))
+        let chunks = HistogramBuilder.chunks(rows: n)
         var lefts = [Int](repeating: 0, count: chunks)
         var rights = [Int](repeating: 0, count: chunks)
         let (order, scratch, spill) = (self.order + leaf.begin, self.scratch, self.spill)
@@ -182,51 +182,46 @@ final class TreeGrower {
             data.presentRows.withUnsafeBufferPointer { presentRows in
                 lefts.withUnsafeMutableBufferPointer { lefts in
                     rights.withUnsafeMutableBufferPointer { rights in
-                        parallelFor(min(threads, chunks)) { w in
-                            var c = w
-                            while c < chunks {
-                                let lo = n * c / chunks
-                                let hi = n * (c + 1) / chunks
-                                var l = lo
-                                var r = lo
-                                // Branch-free: write the row to both sides, advance the one it belongs to.
-                                @inline(__always) func put(_ row: UInt32, left: Bool) {
-                                    scratch[l] = row
-                                    spill[r] = row
-                                    let step = left ? 1 : 0
-                                    l += step
-                                    r += 1 - step
-                                }
-                                if rule.slot >= 0, let base = columns.baseAddress {
-                                    let column = base + rule.slot * rowCount
-                                    for k in lo..<hi {
-                                        if k + 16 < hi { overturn_prefetch(column + Int(order[k + 16])) }
-                                        let row = order[k]
-                                        put(row, left: rule.goesLeft(bin: Int(column[Int(row)])))
-                                    }
-                                } else if lo < hi, let present = presentRows.baseAddress {
-                                    // The chunk's rows ascend, and so do the rows holding the code: merge.
-                                    var p = lowerBound(present, presentRange, order[lo])
-                                    for k in lo..<hi {
-                                        let row = order[k]
-                                        var steps = 0
-                                        while p < presentRange.upperBound && present[p] < row {
-                                            p += 1
-                                            steps += 1
-                                            if steps == 8 {  // a sparse leaf in a long list: jump
-                                                p = lowerBound(present, p..<presentRange.upperBound, row)
-                                                break
-                                            }
-                                        }
-                                        put(row, left: !(p < presentRange.upperBound && present[p] == row))
-                                    }
-                                } else {
-                                    for k in lo..<hi { put(order[k], left: true) }  // no row holds the code
-                                }
-                                lefts[c] = l - lo
-                                rights[c] = r - lo
-                                c += min(threads, chunks)
+                        parallelParts(n, parts: chunks, threads: threads) { c, part in
+                            let (lo, hi) = (part.lowerBound, part.upperBound)
+                            var l = lo
+                            var r = lo
+                            // Branch-free: write the row to both sides, advance the one it belongs to.
+                            @inline(__always) func put(_ row: UInt32, left: Bool) {
+                                scratch[l] = row
+                                spill[r] = row
+                                let step = left ? 1 : 0
+                                l += step
+                                r += 1 - step
                             }
+                            if rule.slot >= 0, let base = columns.baseAddress {
+                                let column = base + rule.slot * rowCount
+                                for k in lo..<hi {
+                                    if k + 16 < hi { overturn_prefetch(column + Int(order[k + 16])) }
+                                    let row = order[k]
+                                    put(row, left: rule.goesLeft(bin: Int(column[Int(row)])))
+                                }
+                            } else if lo < hi, let present = presentRows.baseAddress {
+                                // The chunk's rows ascend, and so do the rows holding the code: merge.
+                                var p = lowerBound(present, presentRange, order[lo])
+                                for k in lo..<hi {
+                                    let row = order[k]
+                                    var steps = 0
+                                    while p < presentRange.upperBound && present[p] < row {
+                                        p += 1
+                                        steps += 1
+                                        if steps == 8 {  // a sparse leaf in a long list: jump
+                                            p = lowerBound(present, p..<presentRange.upperBound, row)
+                                            break
+                                        }
+                                    }
+                                    put(row, left: !(p < presentRange.upperBound && present[p] == row))
+                                }
+                            } else {
+                                for k in lo..<hi { put(order[k], left: true) }  // no row holds the code
+                            }
+                            lefts[c] = l - lo
+                            rights[c] = r - lo
                         }
                     }
                 }
