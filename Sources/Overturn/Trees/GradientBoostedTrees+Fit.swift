@@ -91,9 +91,7 @@ extension GradientBoostedTrees {
     ) throws -> GradientBoostedTrees {
         try fit(
             batch.matrix, labels: batch.labels,
-            features: TreeFeature.features(
-                of: extractor, oneHotLevels: [.oneHot, .both].contains(options.categories) ? .max : 0,
-                alsoCategorical: options.categories == .both),
+            features: TreeFeature.features(of: extractor, categories: options.categories),
             options: options,
             sampleWeights: sampleWeights, validation: validation.map { ($0.matrix, $0.labels) }, threads: threads,
             progress: progress)

@@ -66,33 +66,35 @@ struct TreeEnsembleScorer {
             value.withUnsafeBufferPointer { value in
                 bitsets.withUnsafeBufferPointer { bitsets in
                     for r in 0..<rows { out[r] = 0 }
-                    var at = [Int](repeating: 0, count: Self.block)
-                    for root in roots {
-                        for r in 0..<rows { at[r] = Int(root) }
-                        var walking = true
-                        while walking {
-                            walking = false
-                            for r in 0..<rows {
-                                let node = nodes[at[r]]
-                                if node.feature < 0 { continue }
-                                walking = true
-                                let v = x[r * width + Int(node.feature)]
-                                let goesLeft: Bool
-                                if v.isNaN {
-                                    goesLeft = node.defaultLeft
-                                } else if node.bitset >= 0 {
-                                    let level = Int(v)
-                                    let word = level >> 6
-                                    goesLeft =
-                                        level >= 0 && word < Int(node.threshold)
-                                        && bitsets[Int(node.bitset) + word] & (1 << UInt64(level & 63)) != 0
-                                } else {
-                                    goesLeft = v <= node.threshold
+                    // The node each row is at, on the stack: this runs once per 8 rows scored.
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.block) { at in
+                        for root in roots {
+                            for r in 0..<rows { at[r] = Int(root) }
+                            var walking = true
+                            while walking {
+                                walking = false
+                                for r in 0..<rows {
+                                    let node = nodes[at[r]]
+                                    if node.feature < 0 { continue }
+                                    walking = true
+                                    let v = x[r * width + Int(node.feature)]
+                                    let goesLeft: Bool
+                                    if v.isNaN {
+                                        goesLeft = node.defaultLeft
+                                    } else if node.bitset >= 0 {
+                                        let level = Int(v)
+                                        let word = level >> 6
+                                        goesLeft =
+                                            level >= 0 && word < Int(node.threshold)
+                                            && bitsets[Int(node.bitset) + word] & (1 << UInt64(level & 63)) != 0
+                                    } else {
+                                        goesLeft = v <= node.threshold
+                                    }
+                                    at[r] = Int(goesLeft ? node.left : node.right)
                                 }
-                                at[r] = Int(goesLeft ? node.left : node.right)
                             }
+                            for r in 0..<rows { out[r] += value[at[r]] }
                         }
-                        for r in 0..<rows { out[r] += value[at[r]] }
                     }
                 }
             }

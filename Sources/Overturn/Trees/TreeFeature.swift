@@ -33,24 +33,24 @@ public struct TreeFeature: Sendable, Equatable, Codable {
         self.name = name
     }
 
-    /// The tree features of an extractor's columns, in column order. A category with at most
-    /// `oneHotLevels` levels becomes one binary feature per level, as one-hot input gives other
-    /// libraries (followed, with `alsoCategorical`, by one categorical feature over the same
-    /// levels); a larger one is one categorical feature.
+    /// The tree features of an extractor's columns, in column order. A category becomes one
+    /// categorical feature (`native`, `target-statistics`, which encodes it later), one binary
+    /// feature per level as one-hot input gives other libraries (`one-hot`), or both (`both`).
     public static func features(
-        of extractor: FeatureExtractor, oneHotLevels: Int = 0, alsoCategorical: Bool = false
+        of extractor: FeatureExtractor, categories: GradientBoostedTrees.Options.CategorySplits = .native
     ) -> [TreeFeature] {
+        let oneHot = categories == .oneHot || categories == .both
         var features: [TreeFeature] = []
         for (f, block) in extractor.blocks.enumerated() {
             let spec = extractor.schema.features[f]
             switch spec.kind {
             case .number, .flag:
                 features.append(TreeFeature(kind: .numeric, column: block.offset, name: spec.column))
-            case .category where block.width <= oneHotLevels:
+            case .category where oneHot:
                 for c in block.offset..<(block.offset + block.width) {
                     features.append(TreeFeature(kind: .binary, column: c, name: extractor.columnNames[c]))
                 }
-                if alsoCategorical {
+                if categories == .both {
                     features.append(
                         TreeFeature(kind: .categorical, column: block.offset, levels: block.width, name: spec.column))
                 }
