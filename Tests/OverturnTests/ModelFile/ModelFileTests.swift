@@ -80,9 +80,19 @@ private func trainedFile() throws -> (ModelFile, FeatureBatch) {
     }
 }
 
-/// `json`, a trees model file, with its first tree changed by `edit`.
-private func editingFirstTree(_ json: [String: Any], _ edit: (inout [String: Any]) -> Void) -> [String: Any] {
-    var json = json
+/// A small trees model file (an imported XGBoost fixture) as `ModelFile.write` writes it.
+private func treesFileText() throws -> String {
+    let folder = try TemporaryFolder()
+    let path = folder.path("good.json")
+    try ModelFile.importXGBoost(
+        path: repositoryRoot.appendingPathComponent("Tests/OverturnTests/Fixtures/xgboost-small.json").path
+    ).write(to: path)
+    return try String(contentsOfFile: path, encoding: .utf8)
+}
+
+/// `text`, a trees model file, with its first tree changed by `edit`.
+private func editingFirstTree(_ text: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
+    var json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
     var model = json["model"] as! [String: Any]
     var trees = model["trees"] as! [String: Any]
     var list = trees["trees"] as! [[String: Any]]
@@ -90,87 +100,59 @@ private func editingFirstTree(_ json: [String: Any], _ edit: (inout [String: Any
     trees["trees"] = list
     model["trees"] = trees
     json["model"] = model
-    return json
+    return String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
 }
 
-/// A small trees model file to break in tests, as JSON that can be edited.
-private func treesFileJSON() throws -> [String: Any] {
+/// What loading `text` from a file named bad.json says: the error's description, or "loaded".
+private func loadMessage(_ text: String) throws -> String {
     let folder = try TemporaryFolder()
-    let path = try folder.claims(rows: 2000, seed: 9)
-    let (extractor, batch) = try FeatureExtractor.fitTransform(
-        try CSVReader(path: path), schema: .claims, requireLabel: true)
-    var options = GradientBoostedTrees.Options()
-    options.trees = 3
-    options.maxLeaves = 6
-    let model = try GradientBoostedTrees.fit(batch, extractor: extractor, options: options)
-    let file = ModelFile(
-        extractor: extractor, model: .trees(model),
-        training: .init(dataFile: "c.csv", rows: 2000, positiveRows: 900, rejectedRows: 0))
-    let data = try JSONEncoder().encode(file)
-    return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    let path = try folder.write("bad.json", text)
+    do {
+        _ = try ModelFile.load(path: path)
+        return "loaded"
+    } catch let error as ModelFileError {
+        return error.description
+    }
+}
+
+/// Sets `tree[key][index]` to `value` in a tree of a model file's JSON.
+private func set(_ tree: inout [String: Any], _ key: String, _ index: Int, to value: Int) {
+    var array = tree[key] as! [Int]
+    array[index] = value
+    tree[key] = array
 }
 
 @Suite struct TreesModelFileTests {
-    /// Edits the first tree of a trees model, writes it and returns the load error's description.
+    /// Edits the first tree of a trees model and returns what loading it says.
     private func loadError(_ edit: (inout [String: Any]) -> Void) throws -> String {
-        let json = editingFirstTree(try treesFileJSON(), edit)
-        let folder = try TemporaryFolder()
-        let path = folder.path("bad.json")
-        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
-        do {
-            _ = try ModelFile.load(path: path)
-        } catch let error as ModelFileError {
-            return error.description
-        }
-        return "loaded"
+        try loadMessage(try editingFirstTree(try treesFileText(), edit))
     }
 
     @Test func aChildOutOfRangeIsNamed() throws {
-        let message = try loadError { tree in
-            var left = tree["left"] as! [Int]
-            left[0] = 999
-            tree["left"] = left
-        }
+        let message = try loadError { set(&$0, "left", 0, to: 999) }
         #expect(message.contains("model.trees.trees[0].left[0]: 999 is not a node"))
     }
 
     @Test func aCycleIsRejected() throws {
         // A leaf takes the root's children: they have two parents, and a walk could loop.
         let message = try loadError { tree in
-            var feature = tree["feature"] as! [Int]
-            var left = tree["left"] as! [Int]
-            var right = tree["right"] as! [Int]
-            let leaf = feature.lastIndex { $0 < 0 }!
-            feature[leaf] = feature[0]
-            left[leaf] = left[0]
-            right[leaf] = right[0]
-            tree["feature"] = feature
-            tree["left"] = left
-            tree["right"] = right
+            let leaf = (tree["feature"] as! [Int]).lastIndex { $0 < 0 }!
+            for key in ["feature", "left", "right"] { set(&tree, key, leaf, to: (tree[key] as! [Int])[0]) }
         }
         #expect(message.contains("model.trees.trees[0].left: node"))
         #expect(message.contains("parents"))
     }
 
     @Test func aFeatureThatIsNotThereIsNamed() throws {
-        let message = try loadError { tree in
-            var feature = tree["feature"] as! [Int]
-            feature[0] = 100_000
-            tree["feature"] = feature
-        }
+        let message = try loadError { set(&$0, "feature", 0, to: 100_000) }
         #expect(message.contains("model.trees.trees[0].feature[0]: 100000 is not one of the model's"))
     }
 
     /// Found by the mutation run: a leaf pointing at a category set crashed scoring.
     @Test func aLeafWithACategorySetIsRefused() throws {
         let message = try loadError { tree in
-            var feature = tree["feature"] as! [Int]
-            var sets = tree["categorySet"] as! [Int]
-            let leaf = feature.lastIndex { $0 < 0 }!
-            sets[leaf] = 7
-            feature[leaf] = -1
-            tree["categorySet"] = sets
-            tree["feature"] = feature
+            let leaf = (tree["feature"] as! [Int]).lastIndex { $0 < 0 }!
+            set(&tree, "categorySet", leaf, to: 7)
         }
         #expect(message.contains("model.trees.trees[0].categorySet["))
         #expect(message.contains("]: a leaf has no category set"))
@@ -190,65 +172,43 @@ private func treesFileJSON() throws -> [String: Any] {
 
 /// Broken model files: each is refused with its own error, and none crashes the loader.
 @Suite struct BrokenModelFileTests {
-    private func trees() throws -> (text: String, folder: TemporaryFolder) {
-        let folder = try TemporaryFolder()
-        let path = folder.path("good.json")
-        try ModelFile.importXGBoost(
-            path: repositoryRoot.appendingPathComponent("Tests/OverturnTests/Fixtures/xgboost-small.json").path
-        ).write(to: path)
-        return (try String(contentsOfFile: path, encoding: .utf8), folder)
-    }
-
-    private func error(loading text: String, in folder: TemporaryFolder) throws -> String {
-        let path = try folder.write("bad.json", text)
-        do {
-            _ = try ModelFile.load(path: path)
-            return "loaded"
-        } catch let error as ModelFileError {
-            return error.description
-        }
-    }
-
     @Test func truncated() throws {
-        let (text, folder) = try trees()
-        let message = try error(loading: String(text.prefix(text.count / 2)), in: folder)
+        let text = try treesFileText()
+        let message = try loadMessage(String(text.prefix(text.count / 2)))
         #expect(
             message.hasSuffix(
                 "bad.json: the model file is not valid JSON (cut short?): The given data was not valid JSON."))
     }
 
     @Test func aWrongTypeIsNamedWithItsPath() throws {
-        let (text, folder) = try trees()
+        let text = try treesFileText()
         let broken = text.replacingOccurrences(of: "\"baseScore\" : ", with: "\"baseScore\" : \"high\", \"x\" : ")
-        let message = try error(loading: broken, in: folder)
+        let message = try loadMessage(broken)
         #expect(message.hasSuffix("bad.json: model.trees.baseScore: expected a number"))
     }
 
     @Test func anInfiniteLeafIsRefused() throws {
-        let (text, folder) = try trees()
+        let text = try treesFileText()
         // JSON has no NaN or infinity; a number beyond any Double is refused as invalid JSON.
         let range = try #require(text.range(of: "\"value\" : [\n"))
         let broken = text.replacingCharacters(in: range, with: "\"value\" : [\n1e999,\n")
-        let message = try error(loading: broken, in: folder)
+        let message = try loadMessage(broken)
         #expect(message.hasSuffix("bad.json: the model file is not valid JSON: The given data was not valid JSON."))
     }
 
     @Test func deepNestingIsRefusedNotACrash() throws {
-        let folder = try TemporaryFolder()
         let depth = 2_000_000
         let text = "{\"format\": " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
-        let message = try error(loading: text, in: folder)
+        let message = try loadMessage(text)
         #expect(message.contains("not an Overturn model file"))
     }
 
     @Test func aTreeWithoutNodesIsRefused() throws {
-        let (text, folder) = try trees()
         // Empty the first tree's arrays: a tree needs a root.
-        let json = editingFirstTree(try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]) { tree in
+        let broken = try editingFirstTree(try treesFileText()) { tree in
             for key in tree.keys where tree[key] is [Any] { tree[key] = [Any]() }
         }
-        let data = try JSONSerialization.data(withJSONObject: json)
-        let message = try error(loading: String(decoding: data, as: UTF8.self), in: folder)
+        let message = try loadMessage(broken)
         #expect(message.contains("model.trees.trees[0].feature: a tree needs at least one node"))
     }
 }
