@@ -12,7 +12,7 @@ let package = Package(
         .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: ["Ingestion", "Linear", "Trees"].map(benchmarkTarget)
+    targets: ["Ingestion", "Linear", "Scoring", "Trees"].map(benchmarkTarget)
 )
 
 /// One executable per suite, in `Benchmarks/<name>/`, run by ordo-one/benchmark's plugin.

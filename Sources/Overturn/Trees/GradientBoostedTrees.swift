@@ -65,16 +65,17 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         let map = TreeFeatureMap(features: features, width: matrix.width)
         let scorer = TreeEnsembleScorer(trees)
         let n = matrix.rowCount
-        var out = [Double](repeating: baseScore, count: n)
+        var out = [Double](repeating: 0, count: n)
         out.withUnsafeMutableBufferPointer { o in
+            let o = SharedBuffer(o)
             parallelChunks(n, threads: threads, minimum: 4096) { range in
-                // Rows go through the trees a block at a time (TreeEnsembleScorer.sums).
+                // A block of rows as dense tree-feature values (TreeEnsembleScorer.sums); only the
+                // values a row sets are put back to `absent` afterwards.
                 let block = TreeEnsembleScorer.block
                 let width = features.count
                 var x = [Float](repeating: 0, count: block * width)
                 for r in 0..<block { x.replaceSubrange((r * width)..<((r + 1) * width), with: map.absent) }
                 var touched = [[Int32]](repeating: [], count: block)
-                var sums = [Double](repeating: 0, count: block)
                 x.withUnsafeMutableBufferPointer { x in
                     var start = range.lowerBound
                     while start < range.upperBound {
@@ -82,14 +83,35 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
                         for r in 0..<rows {
                             map.fill(x.baseAddress! + r * width, row: start + r, of: matrix, touched: &touched[r])
                         }
-                        scorer.sums(x.baseAddress!, width: width, rows: rows, into: &sums)
+                        scorer.sums(x.baseAddress!, stride: width, rows: rows, into: o.base + start)
                         for r in 0..<rows {
-                            o[start + r] = baseScore + sums[r]
+                            o.base[start + r] += baseScore
                             for f in touched[r] { x[r * width + Int(f)] = map.absent[Int(f)] }
                         }
                         start += rows
                     }
                 }
+            }
+        }
+        return out
+    }
+
+    /// The log-odds of `rows` rows given as tree-feature values, row after row (`features.count`
+    /// values each, NaN for missing; for an imported model, the columns of the matrix it was
+    /// trained on): the scorer alone, without feature extraction.
+    public func margins(features x: UnsafeBufferPointer<Float>, rows: Int, threads: Int = 1) -> [Double] {
+        let width = features.count
+        precondition(x.count >= rows * width, "\(rows) rows of \(width) features need \(rows * width) values")
+        let scorer = TreeEnsembleScorer(trees)
+        var out = [Double](repeating: 0, count: rows)
+        out.withUnsafeMutableBufferPointer { o in
+            let o = SharedBuffer(o)
+            let x = SharedBuffer(x)
+            parallelChunks(rows, threads: threads, minimum: 4096) { range in
+                scorer.sums(
+                    x.base + range.lowerBound * width, stride: width, rows: range.count, into: o.base + range.lowerBound
+                )
+                for r in range { o.base[r] += baseScore }
             }
         }
         return out

@@ -1,4 +1,4 @@
-import CPrefetch
+import CIntrinsics
 
 /// The gradient statistics of one bin, or of a set of rows: (Σ gradient, Σ hessian).
 typealias GradientSums = SIMD2<Double>

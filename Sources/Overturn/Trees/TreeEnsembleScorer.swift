@@ -1,102 +1,406 @@
-/// The trees of a model laid out for scoring: every node of every tree in one contiguous array of
-/// small records, categorical splits as bitsets, walked through raw pointers.
+import CIntrinsics
+import Foundation
+import OverturnKernels
+
+#if canImport(OverturnKernelsAVX512)
+    import OverturnKernelsAVX512
+#endif
+
+/// The trees of a model laid out for scoring, and the loops that score many rows through them.
 ///
-/// Built from a `GradientBoostedTrees` in microseconds, so `margins` builds one per call. The
-/// scoring issue makes this faster still (many rows per tree pass, QuickScorer-style bitvectors);
-/// this is the plain walk, without the per-tree array copies of walking `Tree` values.
-struct TreeEnsembleScorer {
-    /// One node. `feature < 0` marks a leaf, whose output is `value[node]`.
+/// Two evaluators, each tree scored by one of them; a row's sum adds the trees' outputs in tree
+/// order either way, so the result does not depend on which evaluator, block size or thread count.
+///
+/// - `QuickScorer` (Lucchese et al., SIGIR 2015) for trees of at most 64 leaves with numeric splits:
+///   the model is visited feature by feature, not tree by tree. Per feature, every node that splits
+///   on it, sorted by threshold; a row's value sends it right at exactly the nodes of a prefix of
+///   that list, and each such node rules out the leaves of its left subtree, a 64-bit mask ANDed
+///   into its tree's leaf set. After all features, a tree's exit leaf is the lowest leaf left. The
+///   work is the number of nodes a row goes right at, whatever the depth, and a feature whose value
+///   sends it right nowhere (a one-hot code the row does not hold) costs one comparison.
+/// - A level-synchronous walk for the others (more leaves, or categorical splits): nodes in
+///   16-byte records, each tree breadth first so a node's children sit side by side (the right is
+///   `child + 1`), a leaf its own child; a block of rows takes exactly `depth` steps through a tree,
+///   one level at a time for the whole block, without a branch per step.
+struct TreeEnsembleScorer: Sendable {
+    let quick: QuickScorer
+    let walk: LevelWalk
+    /// Per tree: its index in `quick` (≥ 0), or `-1 - its index in walk`.
+    let slots: [Int32]
+
+    init(_ trees: [Tree]) {
+        var quickTrees: [Tree] = []
+        var walkTrees: [Tree] = []
+        var slots: [Int32] = []
+        for tree in trees {
+            if tree.leafCount <= 64 && !tree.categorySet.contains(where: { $0 >= 0 }) {
+                slots.append(Int32(quickTrees.count))
+                quickTrees.append(tree)
+            } else {
+                slots.append(-1 - Int32(walkTrees.count))
+                walkTrees.append(tree)
+            }
+        }
+        quick = QuickScorer(quickTrees)
+        walk = LevelWalk(walkTrees)
+        self.slots = slots
+    }
+
+    /// Rows scored together: the walk takes them through a tree level by level (enough independent
+    /// steps to keep the processor busy), and their exit leaves wait in `block × trees` slots.
+    static let block = 64
+
+    /// Writes the sum of the trees' outputs for each of `rows` rows into `out`; row `r`'s
+    /// tree-feature values are `x[r * stride ..< r * stride + features]`.
+    func sums(
+        _ x: UnsafePointer<Float>, stride: Int, rows: Int, into out: UnsafeMutablePointer<Double>,
+        kernel: QuickScorer.Kernel = .best
+    ) {
+        let block = Self.block
+        let lanes = QuickScorerKernel.lanes
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, walk.roots.count * block)) { exits in
+            withUnsafeTemporaryAllocation(of: SIMD8<UInt64>.self, capacity: max(1, quick.trees)) { leaves in
+                slots.withUnsafeBufferPointer { slots in
+                    var start = 0
+                    while start < rows {
+                        let n = min(block, rows - start)
+                        walk.exits(x + start * stride, stride: stride, rows: n, into: exits.baseAddress!)
+                        for group in Swift.stride(from: 0, to: n, by: lanes) {
+                            let count = min(lanes, n - group)
+                            if quick.trees > 0 {
+                                quick.leafSets(
+                                    x + (start + group) * stride, stride: stride, count: count,
+                                    into: leaves.baseAddress!, kernel: kernel)
+                            }
+                            if walk.roots.isEmpty {
+                                quick.sums(leaves.baseAddress!, count: count, into: out + start + group)
+                                continue
+                            }
+                            for lane in 0..<count {
+                                var sum = 0.0
+                                for slot in slots {
+                                    sum +=
+                                        slot >= 0
+                                        ? quick.value(tree: Int(slot), leaves: leaves[Int(slot)][lane])
+                                        : walk.value[Int(exits[Int(-1 - slot) * block + group + lane])]
+                                }
+                                out[start + group + lane] = sum
+                            }
+                        }
+                        start += n
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// QuickScorer's layout (see `TreeEnsembleScorer`): per tree feature, its nodes sorted by
+/// threshold with their tree and leaf mask; per tree, its leaves' values left to right. The tables
+/// live in one allocation that the kernel (`QuickScorerKernel`) reads through pointers.
+struct QuickScorer: Sendable {
+    let trees: Int
+    /// Tree `t`'s leaves, left to right, are `leafValue[leafStart[t]...]`.
+    let leafStart: [Int]
+    let leafValue: [Double]
+    private let storage: Storage
+
+    /// Which compilation of `QuickScorerKernel` runs.
+    enum Kernel: Sendable {
+        case portable, avx512
+
+        /// AVX-512 where this build has it and the processor runs it, unless the environment says
+        /// `OVERTURN_KERNEL=portable` (to compare the two).
+        static let best: Kernel = {
+            #if canImport(OverturnKernelsAVX512)
+                if overturn_has_avx512() != 0 && ProcessInfo.processInfo.environment["OVERTURN_KERNEL"] != "portable" {
+                    return .avx512
+                }
+            #endif
+            return .portable
+        }()
+
+        /// The kernels this build has and this processor runs.
+        static var available: [Kernel] {
+            #if canImport(OverturnKernelsAVX512)
+                if overturn_has_avx512() != 0 { return [.portable, .avx512] }
+            #endif
+            return [.portable]
+        }
+    }
+
+    init(_ trees: [Tree]) {
+        self.trees = trees.count
+        var byFeature: [Int: [(threshold: Float, tree: Int32, mask: UInt64)]] = [:]
+        var missing: [Int: [(tree: Int32, mask: UInt64)]] = [:]
+        var leafStart: [Int] = []
+        var leafValue: [Double] = []
+        for (t, tree) in trees.enumerated() {
+            // Number the leaves left to right; `first[n] ... last[n]` are the leaves under node n.
+            var first = [Int](repeating: 0, count: tree.nodeCount)
+            var last = [Int](repeating: 0, count: tree.nodeCount)
+            leafStart.append(leafValue.count)
+            var stack: [(node: Int, expanded: Bool)] = [(0, false)]
+            while let (n, expanded) = stack.popLast() {
+                if tree.feature[n] < 0 {
+                    first[n] = leafValue.count - leafStart[t]
+                    last[n] = first[n]
+                    leafValue.append(tree.value[n])
+                } else if expanded {
+                    first[n] = first[Int(tree.left[n])]
+                    last[n] = last[Int(tree.right[n])]
+                } else {
+                    stack += [(n, true), (Int(tree.right[n]), false), (Int(tree.left[n]), false)]
+                }
+            }
+            for n in 0..<tree.nodeCount where tree.feature[n] >= 0 {
+                let left = Int(tree.left[n])
+                let width = last[left] - first[left] + 1
+                let leftLeaves: UInt64 = width == 64 ? ~0 : ((1 << UInt64(width)) - 1) << UInt64(first[left])
+                let f = Int(tree.feature[n])
+                byFeature[f, default: []].append((tree.threshold[n], Int32(t), ~leftLeaves))
+                if !tree.defaultLeft[n] { missing[f, default: []].append((Int32(t), ~leftLeaves)) }
+            }
+        }
+        let features = byFeature.keys.sorted()
+        let width = (features.last ?? -1) + 1
+        var start = [0]
+        var missingStart = [0]
+        var nodes: [(threshold: Float, tree: Int32, mask: UInt64)] = []
+        var missingNodes: [(tree: Int32, mask: UInt64)] = []
+        for f in 0..<width {
+            nodes += (byFeature[f] ?? []).sorted { ($0.threshold, $0.tree) < ($1.threshold, $1.tree) }
+            missingNodes += missing[f] ?? []
+            start.append(nodes.count)
+            missingStart.append(missingNodes.count)
+        }
+        storage = Storage(
+            trees: trees.count, features: features.map(Int32.init), start: start, nodes: nodes,
+            missingStart: missingStart, missingNodes: missingNodes)
+        self.leafStart = leafStart
+        self.leafValue = leafValue
+    }
+
+    /// For `count` (1 to 8) rows at `x`, `stride` values apart: per tree, lane `r` of `leaves[t]`
+    /// holds the leaves row `r` can reach, the lowest its exit leaf (`value(tree:leaves:)`).
+    @inline(__always)
+    func leafSets(
+        _ x: UnsafePointer<Float>, stride: Int, count: Int, into leaves: UnsafeMutablePointer<SIMD8<UInt64>>,
+        kernel: Kernel
+    ) {
+        switch kernel {
+        case .portable:
+            QuickScorerKernel.leafSets(storage.tables, rows: x, stride: stride, count: count, into: leaves)
+        case .avx512:
+            #if canImport(OverturnKernelsAVX512)
+                quickScorerLeafSetsAVX512(storage.tables, rows: x, stride: stride, count: count, into: leaves)
+            #else
+                preconditionFailure("this build has no AVX-512 kernel")
+            #endif
+        }
+    }
+
+    /// Writes each row's sum of the trees' outputs, in tree order, given the leaf sets of
+    /// `leafSets`: `out[r]` for the rows of lanes `0 ..< count`.
+    @inline(__always)
+    func sums(_ leaves: UnsafePointer<SIMD8<UInt64>>, count: Int, into out: UnsafeMutablePointer<Double>) {
+        leafStart.withUnsafeBufferPointer { leafStart in
+            leafValue.withUnsafeBufferPointer { leafValue in
+                for lane in 0..<count { out[lane] = 0 }
+                for t in 0..<trees {
+                    let sets = leaves[t]
+                    let first = leafStart[t]
+                    for lane in 0..<count { out[lane] += leafValue[first &+ sets[lane].trailingZeroBitCount] }
+                }
+            }
+        }
+    }
+
+    /// The output of tree `t` for a row whose reachable leaves are `leaves`.
+    @inline(__always)
+    func value(tree t: Int, leaves: UInt64) -> Double {
+        leafValue[leafStart[t] &+ leaves.trailingZeroBitCount]
+    }
+
+    /// The tables in memory of their own, so that the kernel's pointers stay valid as long as the
+    /// scorer lives; never written after `init`.
+    private final class Storage: @unchecked Sendable {
+        let tables: QuickScorerKernel.Tables
+        private let memory: UnsafeMutableRawPointer
+
+        init(
+            trees: Int, features: [Int32], start: [Int], nodes: [(threshold: Float, tree: Int32, mask: UInt64)],
+            missingStart: [Int], missingNodes: [(tree: Int32, mask: UInt64)]
+        ) {
+            // Widest elements first, so each array's start is aligned.
+            var bytes = 0
+            func reserve<T>(_ type: T.Type, _ count: Int) -> Int {
+                defer { bytes += max(1, count) * MemoryLayout<T>.stride }
+                return bytes
+            }
+            let at = (
+                mask: reserve(UInt64.self, nodes.count), missingMask: reserve(UInt64.self, missingNodes.count),
+                start: reserve(Int.self, start.count), missingStart: reserve(Int.self, missingStart.count),
+                threshold: reserve(Float.self, nodes.count), tree: reserve(Int32.self, nodes.count),
+                missingTree: reserve(Int32.self, missingNodes.count), features: reserve(Int32.self, features.count)
+            )
+            let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            self.memory = memory
+            func place<T>(_ values: [T], at offset: Int) -> UnsafePointer<T> {
+                let p = (memory + offset).bindMemory(to: T.self, capacity: max(1, values.count))
+                p.initialize(from: values, count: values.count)
+                return UnsafePointer(p)
+            }
+            tables = QuickScorerKernel.Tables(
+                trees: trees, features: place(features, at: at.features), featureCount: features.count,
+                start: place(start, at: at.start), threshold: place(nodes.map(\.threshold), at: at.threshold),
+                tree: place(nodes.map(\.tree), at: at.tree), mask: place(nodes.map(\.mask), at: at.mask),
+                missingStart: place(missingStart, at: at.missingStart),
+                missingTree: place(missingNodes.map(\.tree), at: at.missingTree),
+                missingMask: place(missingNodes.map(\.mask), at: at.missingMask))
+        }
+
+        deinit { memory.deallocate() }
+    }
+}
+
+/// The level-synchronous walk's layout (see `TreeEnsembleScorer`).
+struct LevelWalk: Sendable {
+    /// One node: `feature` and `threshold` decide, `child` is the left child (the right is
+    /// `child + 1`; a leaf's is itself). `flags`: bit 0, a missing value goes right; bit 1, the
+    /// split is categorical, its left-going levels a bitset of `threshold` words starting at word
+    /// `flags >> 2` of `bitsets`.
     struct Node {
         var feature: Int32
         var threshold: Float
-        var left: Int32
-        var right: Int32
-        /// Categorical splits: the first word of the node's left-going levels in `bitsets`; -1
-        /// otherwise. Such a node's `threshold` holds its number of words (a higher level goes right).
-        var bitset: Int32
-        var defaultLeft: Bool
+        var child: Int32
+        var flags: Int32
     }
 
     let nodes: [Node]
+    /// Per node: a leaf's output (0 for inner nodes).
     let value: [Double]
     let roots: [Int32]
+    let depths: [Int32]
+    let categorical: [Bool]
     let bitsets: [UInt64]
 
     init(_ trees: [Tree]) {
         var nodes: [Node] = []
         var value: [Double] = []
         var roots: [Int32] = []
+        var depths: [Int32] = []
+        var categorical: [Bool] = []
         var bitsets: [UInt64] = []
         for tree in trees {
-            let base = Int32(nodes.count)
-            roots.append(base)
-            for n in 0..<tree.nodeCount {
-                var bitset: Int32 = -1
-                if tree.feature[n] >= 0 && tree.categorySet[n] >= 0 {
-                    let levels = tree.categorySets[Int(tree.categorySet[n])]
-                    let words = (Int(levels.max() ?? 0) + 64) / 64
-                    bitset = Int32(bitsets.count)
-                    bitsets += [UInt64](repeating: 0, count: words)
-                    for l in levels { bitsets[Int(bitset) + Int(l) / 64] |= 1 << UInt64(l % 64) }
+            let base = nodes.count
+            roots.append(Int32(base))
+            // Breadth first: `order[k]` is the tree's node placed at `base + k`, with its depth.
+            var order: [(node: Int, depth: Int32)] = [(0, 0)]
+            var k = 0
+            var hasCategories = false
+            while k < order.count {
+                let (n, depth) = order[k]
+                let at = base + k
+                if tree.feature[n] < 0 {
+                    nodes.append(Node(feature: 0, threshold: .infinity, child: Int32(at), flags: 0))
+                    value.append(tree.value[n])
+                } else {
+                    var node = Node(
+                        feature: tree.feature[n], threshold: tree.threshold[n], child: Int32(base + order.count),
+                        flags: tree.defaultLeft[n] ? 0 : 1)
+                    if tree.categorySet[n] >= 0 {
+                        hasCategories = true
+                        let levels = tree.categorySets[Int(tree.categorySet[n])]
+                        let words = (Int(levels.max() ?? 0) + 64) / 64
+                        node.flags |= 2 | Int32(bitsets.count) << 2
+                        node.threshold = Float(words)
+                        var set = [UInt64](repeating: 0, count: words)
+                        for l in levels { set[Int(l) / 64] |= 1 << UInt64(l % 64) }
+                        bitsets += set
+                    }
+                    nodes.append(node)
+                    value.append(0)
+                    order.append((Int(tree.left[n]), depth + 1))
+                    order.append((Int(tree.right[n]), depth + 1))
                 }
-                let leaf = tree.feature[n] < 0
-                nodes.append(
-                    Node(
-                        feature: tree.feature[n],
-                        threshold: bitset >= 0 ? Float(bitsets.count - Int(bitset)) : tree.threshold[n],
-                        left: leaf ? -1 : base + tree.left[n], right: leaf ? -1 : base + tree.right[n],
-                        bitset: bitset, defaultLeft: tree.defaultLeft[n]))
-                value.append(tree.value[n])
+                k += 1
             }
+            depths.append(order.map(\.depth).max() ?? 0)
+            categorical.append(hasCategories)
         }
         self.nodes = nodes
         self.value = value
         self.roots = roots
+        self.depths = depths
+        self.categorical = categorical
         self.bitsets = bitsets
     }
 
-    /// Rows walked through a tree together: their walks are independent, so the processor overlaps
-    /// their memory loads and mispredicted branches (XGBoost's predictor blocks rows the same way).
-    static let block = 8
-
-    /// The sum of the trees' outputs for each of `rows` (at most `block`) rows whose tree-feature
-    /// values are `x[r * width ..< (r + 1) * width]`.
-    func sums(_ x: UnsafePointer<Float>, width: Int, rows: Int, into out: inout [Double]) {
+    /// The exit node of each of `rows` rows in each tree: `exits[t * TreeEnsembleScorer.block + r]`.
+    func exits(_ x: UnsafePointer<Float>, stride: Int, rows: Int, into exits: UnsafeMutablePointer<Int32>) {
+        guard !roots.isEmpty else { return }
         nodes.withUnsafeBufferPointer { nodes in
-            value.withUnsafeBufferPointer { value in
-                bitsets.withUnsafeBufferPointer { bitsets in
-                    for r in 0..<rows { out[r] = 0 }
-                    // The node each row is at, on the stack: this runs once per 8 rows scored.
-                    withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.block) { at in
-                        for root in roots {
-                            for r in 0..<rows { at[r] = Int(root) }
-                            var walking = true
-                            while walking {
-                                walking = false
-                                for r in 0..<rows {
-                                    let node = nodes[at[r]]
-                                    if node.feature < 0 { continue }
-                                    walking = true
-                                    let v = x[r * width + Int(node.feature)]
-                                    let goesLeft: Bool
-                                    if v.isNaN {
-                                        goesLeft = node.defaultLeft
-                                    } else if node.bitset >= 0 {
-                                        let level = Int(v)
-                                        let word = level >> 6
-                                        goesLeft =
-                                            level >= 0 && word < Int(node.threshold)
-                                            && bitsets[Int(node.bitset) + word] & (1 << UInt64(level & 63)) != 0
-                                    } else {
-                                        goesLeft = v <= node.threshold
-                                    }
-                                    at[r] = Int(goesLeft ? node.left : node.right)
-                                }
-                            }
-                            for r in 0..<rows { out[r] += value[at[r]] }
-                        }
+            bitsets.withUnsafeBufferPointer { bitsets in
+                for t in roots.indices {
+                    let at = exits + t * TreeEnsembleScorer.block
+                    for r in 0..<rows { at[r] = roots[t] }
+                    if categorical[t] {
+                        Self.walkCategorical(
+                            nodes.baseAddress!, bitsets.baseAddress, x, stride: stride, rows: rows, at: at,
+                            depth: Int(depths[t]))
+                    } else {
+                        Self.walk(nodes.baseAddress!, x, stride: stride, rows: rows, at: at, depth: Int(depths[t]))
                     }
                 }
+            }
+        }
+    }
+
+    /// `depth` steps of every row through a tree of numeric splits.
+    @inline(__always)
+    private static func walk(
+        _ nodes: UnsafePointer<Node>, _ x: UnsafePointer<Float>, stride: Int, rows: Int,
+        at: UnsafeMutablePointer<Int32>, depth: Int
+    ) {
+        for _ in 0..<depth {
+            for r in 0..<rows {
+                let node = nodes[Int(at[r])]
+                let v = x[r &* stride &+ Int(node.feature)]
+                at[r] = node.child &+ goesRight(v, node)
+            }
+        }
+    }
+
+    /// 1 when `v` goes right at a numeric split: above the threshold, or missing where missing
+    /// values go right. No branch: a comparison and two bit operations.
+    @inline(__always)
+    private static func goesRight(_ v: Float, _ node: Node) -> Int32 {
+        let above: Int32 = v > node.threshold ? 1 : 0
+        let missing: Int32 = v.isNaN ? 1 : 0
+        return above | (missing & node.flags)
+    }
+
+    /// `walk` for a tree with categorical splits: a row whose level is in the node's set goes left.
+    private static func walkCategorical(
+        _ nodes: UnsafePointer<Node>, _ bitsets: UnsafePointer<UInt64>?, _ x: UnsafePointer<Float>,
+        stride: Int, rows: Int, at: UnsafeMutablePointer<Int32>, depth: Int
+    ) {
+        for _ in 0..<depth {
+            for r in 0..<rows {
+                let node = nodes[Int(at[r])]
+                let v = x[r &* stride &+ Int(node.feature)]
+                var right = goesRight(v, node)
+                if node.flags & 2 != 0 && !v.isNaN {
+                    // A level outside the set's words (or not a level at all) goes right.
+                    var inSet = false
+                    if v >= 0 && v < node.threshold * 64 {
+                        let level = Int(v)
+                        inSet = bitsets![Int(node.flags >> 2) + level >> 6] & (1 << UInt64(level & 63)) != 0
+                    }
+                    right = inSet ? 0 : 1
+                }
+                at[r] = node.child &+ right
             }
         }
     }

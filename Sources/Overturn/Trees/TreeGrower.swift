@@ -1,4 +1,4 @@
-import CPrefetch
+import CIntrinsics
 
 /// Grows one tree on binned rows: leaf-wise (the leaf whose best split gains most goes next, as
 /// LightGBM grows) or depth-wise (the shallowest leaf next), up to `maxLeaves` leaves and

@@ -1,0 +1,61 @@
+// Tree-ensemble scoring on the peers' own trees and matrix: the XGBoost model of 200 trees of depth 6
+// and the LightGBM model of 500 trees of 63 leaves that `Scripts/scoring_peers.py prepare` trains on
+// the peer harness's claims features, imported (`ModelFile.importXGBoost`, `importLightGBM`), scoring
+// the harness's 199,893 test rows (627 float32 features, row-major) with 1 and 2 threads. What is
+// timed is `GradientBoostedTrees.margins(features:)`: the scorer alone, as XGBoost's
+// `inplace_predict` and the compiled peers are timed in `scoring_peers.py time`.
+//
+// The data: the folder named by OVERTURN_SCORING_DIR (default: the system's temporary folder +
+// /overturn-scoring), filled by `scoring_peers.py prepare`; see Benchmarks/README.md. Before timing,
+// each model's margins are checked against the library's own (`*_margins.npy`).
+import Benchmark
+import Foundation
+import Overturn
+
+let folder =
+    ProcessInfo.processInfo.environment["OVERTURN_SCORING_DIR"] ?? NSTemporaryDirectory() + "/overturn-scoring"
+
+let matrix: (values: [Float], rows: Int) = {
+    let (values, shape) = try! NPYFile.read(Float.self, from: folder + "/X_test.npy")
+    return (values, shape[0])
+}()
+
+/// The imported model, after checking its margins against the library's on every row.
+func model(_ name: String) -> GradientBoostedTrees {
+    let file =
+        name.hasPrefix("xgb")
+        ? try! ModelFile.importXGBoost(path: "\(folder)/\(name).json")
+        : try! ModelFile.importLightGBM(path: "\(folder)/\(name).txt")
+    let model = file.trees!
+    let expected = try! NPYFile.read(Double.self, from: "\(folder)/\(name)_margins.npy").values
+    let margins = matrix.values.withUnsafeBufferPointer { model.margins(features: $0, rows: matrix.rows, threads: 2) }
+    let worst = zip(margins, expected).map { abs($0 - $1) }.max() ?? 0
+    print("\(name): \(model.trees.count) trees, largest |margin - the library's| over \(matrix.rows) rows: \(worst)")
+    precondition(worst < 1e-4, "\(name) does not score as the library does")
+    return model
+}
+
+let models = ["xgb_d6_t200", "lgb_l63_t500"].map { ($0, model($0)) }
+
+let rowsPerSecond = BenchmarkMetric.custom("rows/s", polarity: .prefersLarger, useScalingFactor: false)
+
+let benchmarks: @Sendable () -> Void = {
+    for (name, model) in models {
+        for threads in [1, 2] {
+            Benchmark(
+                "Scoring: \(name), \(threads) thread\(threads == 1 ? "" : "s")",
+                configuration: .init(
+                    metrics: [.wallClock, rowsPerSecond], timeUnits: .milliseconds, warmupIterations: 1,
+                    maxDuration: .seconds(20), maxIterations: 5)
+            ) { benchmark in
+                let start = DispatchTime.now().uptimeNanoseconds
+                let margins = matrix.values.withUnsafeBufferPointer {
+                    model.margins(features: $0, rows: matrix.rows, threads: threads)
+                }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                blackHole(margins)
+                benchmark.measurement(rowsPerSecond, Int(Double(matrix.rows) / seconds))
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+/// QuickScorer's inner loop (Lucchese et al., SIGIR 2015), eight rows at a time in SIMD lanes (the
+/// vectorized form of Lucchese et al., SIGIR 2016): the one loop in Overturn that is compiled twice,
+/// here for any x86-64 or ARM processor and in `OverturnKernelsAVX512` for processors with AVX-512,
+/// where a step is a compare into a mask register and a masked AND (see `TreeEnsembleScorer`).
+///
+/// No dependency on the rest of Overturn: the tables are plain pointers, made and owned by
+/// `QuickScorer` in the Overturn module.
+///
+/// `leafSets` is `@inlinable`: its body is compiled into the modules that call it. After editing
+/// it, build from clean (`rm -rf .build`): an incremental build was seen to keep the old copy in
+/// the Overturn module.
+public enum QuickScorerKernel {
+    /// Rows per call.
+    public static let lanes = 8
+
+    /// The model's nodes by feature (see `QuickScorer`), as pointers that live as long as the model.
+    public struct Tables: @unchecked Sendable {
+        public var trees: Int
+        /// Features with at least one node, and their count.
+        public var features: UnsafePointer<Int32>
+        public var featureCount: Int
+        /// Feature `f`'s nodes are `start[f] ..< start[f + 1]`, by increasing threshold.
+        public var start: UnsafePointer<Int>
+        public var threshold: UnsafePointer<Float>
+        public var tree: UnsafePointer<Int32>
+        /// The leaves a row can still reach after going right at the node.
+        public var mask: UnsafePointer<UInt64>
+        /// The nodes that send a missing value right, feature by feature.
+        public var missingStart: UnsafePointer<Int>
+        public var missingTree: UnsafePointer<Int32>
+        public var missingMask: UnsafePointer<UInt64>
+
+        public init(
+            trees: Int, features: UnsafePointer<Int32>, featureCount: Int, start: UnsafePointer<Int>,
+            threshold: UnsafePointer<Float>, tree: UnsafePointer<Int32>, mask: UnsafePointer<UInt64>,
+            missingStart: UnsafePointer<Int>, missingTree: UnsafePointer<Int32>, missingMask: UnsafePointer<UInt64>
+        ) {
+            self.trees = trees
+            self.features = features
+            self.featureCount = featureCount
+            self.start = start
+            self.threshold = threshold
+            self.tree = tree
+            self.mask = mask
+            self.missingStart = missingStart
+            self.missingTree = missingTree
+            self.missingMask = missingMask
+        }
+    }
+
+    /// For `count` (1 to 8) rows at `x`, `stride` values apart: per tree `t`, lane `r` of
+    /// `leaves[t]` is the set of leaves row `r` can reach (bit i for leaf i from the left); its
+    /// lowest bit is the row's exit leaf. Lanes past `count` repeat the first row.
+    @inlinable @inline(__always)
+    public static func leafSets(
+        _ tables: Tables, rows x: UnsafePointer<Float>, stride: Int, count: Int,
+        into leaves: UnsafeMutablePointer<SIMD8<UInt64>>
+    ) {
+        let everything = SIMD8<UInt64>(repeating: ~0)
+        for t in 0..<tables.trees { leaves[t] = everything }
+        @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { x + (r < count ? r : 0) * stride }
+        let (p0, p1, p2, p3, p4, p5, p6, p7) = (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
+        // In locals, so the compiler need not reload them after each store to `leaves`.
+        let (start, threshold, tree, mask) = (tables.start, tables.threshold, tables.tree, tables.mask)
+        for i in 0..<tables.featureCount {
+            let f = Int(tables.features[i])
+            let v = SIMD8<Float>(p0[f], p1[f], p2[f], p3[f], p4[f], p5[f], p6[f], p7[f])
+            var k = start[f]
+            let end = start[f &+ 1]
+            // The nodes whose thresholds are below a row's value send it right: a prefix of the
+            // sorted nodes, per lane. Stop at the first node that sends no lane right.
+            while k < end {
+                let right = v .> SIMD8<Float>(repeating: threshold[k])
+                if !any(right) { break }
+                leaves[Int(tree[k])] &= SIMD8<UInt64>(repeating: mask[k]) | ~lanes(right)
+                k &+= 1
+            }
+            let missing = v .!= v
+            if any(missing) {
+                for m in tables.missingStart[f]..<tables.missingStart[f &+ 1] {
+                    let t = Int(tables.missingTree[m])
+                    leaves[t] &= SIMD8<UInt64>(repeating: tables.missingMask[m]) | ~lanes(missing)
+                }
+            }
+        }
+    }
+
+    /// All ones in the lanes of `mask`, zero elsewhere.
+    @inlinable @inline(__always)
+    static func lanes(_ mask: SIMDMask<SIMD8<Int32>>) -> SIMD8<UInt64> {
+        SIMD8<UInt64>(truncatingIfNeeded: SIMD8<Int32>(repeating: 0).replacing(with: -1, where: mask))
+    }
+}

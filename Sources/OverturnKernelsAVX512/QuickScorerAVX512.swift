@@ -1,0 +1,10 @@
+import OverturnKernels
+
+/// `QuickScorerKernel.leafSets` compiled for processors with AVX-512 (this module is built with
+/// `-target-cpu skylake-avx512`). Call it only where `overturn_has_avx512()` says so.
+public func quickScorerLeafSetsAVX512(
+    _ tables: QuickScorerKernel.Tables, rows x: UnsafePointer<Float>, stride: Int, count: Int,
+    into leaves: UnsafeMutablePointer<SIMD8<UInt64>>
+) {
+    QuickScorerKernel.leafSets(tables, rows: x, stride: stride, count: count, into: leaves)
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+@testable import Overturn
+
+/// The fast scorer (QuickScorer kernels, level-synchronous walk) against the plain walk of `Tree`
+/// that its documentation defines, bit for bit, on random trees and rows built to hit the edges:
+/// values equal to thresholds, missing values both ways, levels outside a category set, trees of
+/// one leaf, of exactly 64 leaves and of more.
+@Suite struct TreeEnsembleScorerTests {
+    /// Features 0..<6 numeric, 6 and 7 categorical with 100 levels.
+    static let numericFeatures = 6
+    static let width = 8
+
+    /// The value a split compares against: few, so that rows often equal a threshold.
+    static let grid: [Float] = [-2, -0.5, 0, 0.5, 1, 3]
+
+    /// A random tree grown to `depth` at most; `categories` allows categorical splits;
+    /// `full` splits every node above `depth` (a perfect tree of 2^depth leaves).
+    static func randomTree(_ random: inout RandomSource, depth: Int, categories: Bool, full: Bool = false) -> Tree {
+        var tree = Tree()
+        func grow(_ level: Int) -> Int32 {
+            if level == depth || (!full && random.chance(0.25)) {
+                return Int32(tree.addLeaf(value: random.uniform() * 2 - 1, cover: 1))
+            }
+            let n = tree.addLeaf(value: 0, cover: 1)
+            if categories && random.chance(0.4) {
+                tree.feature[n] = Int32(numericFeatures + random.int(2))
+                let levels = (0..<100).filter { _ in random.chance(0.3) }.map(Int32.init)
+                tree.categorySet[n] = Int32(tree.categorySets.count)
+                tree.categorySets.append(levels.isEmpty ? [3] : levels)
+            } else {
+                tree.feature[n] = Int32(random.int(numericFeatures))
+                tree.threshold[n] = grid[random.int(grid.count)]
+            }
+            tree.defaultLeft[n] = random.chance(0.5)
+            let left = grow(level + 1)
+            let right = grow(level + 1)
+            tree.left[n] = left
+            tree.right[n] = right
+            return Int32(n)
+        }
+        _ = grow(0)
+        return tree
+    }
+
+    /// Rows of `width` values: grid values, values between them, NaN; levels in and out of range.
+    static func randomRows(_ random: inout RandomSource, count: Int) -> [Float] {
+        (0..<(count * width)).map { i in
+            if random.chance(0.1) { return .nan }
+            if i % width >= numericFeatures { return [0, 5, 63, 64, 99, 150, -1][random.int(7)] }
+            return random.chance(0.5) ? grid[random.int(grid.count)] : Float(random.uniform() * 6 - 3)
+        }
+    }
+
+    /// The definition: follow `left`/`right` from the root of each tree, add the leaves in order.
+    static func reference(_ trees: [Tree], row: ArraySlice<Float>) -> Double {
+        var sum = 0.0
+        for tree in trees {
+            var n = 0
+            while tree.feature[n] >= 0 {
+                let v = row[row.startIndex + Int(tree.feature[n])]
+                let left: Bool
+                if v.isNaN {
+                    left = tree.defaultLeft[n]
+                } else if tree.categorySet[n] >= 0 {
+                    left = tree.categorySets[Int(tree.categorySet[n])].contains(where: { Float($0) == v })
+                } else {
+                    left = v <= tree.threshold[n]
+                }
+                n = Int(left ? tree.left[n] : tree.right[n])
+            }
+            sum += tree.value[n]
+        }
+        return sum
+    }
+
+    static let ensembles: [(name: String, trees: [Tree])] = {
+        var random = RandomSource(seed: 606)
+        let shallow = (0..<40).map { _ in randomTree(&random, depth: 6, categories: false) }
+        let perfect = (0..<3).map { _ in randomTree(&random, depth: 6, categories: false, full: true) }
+        let deep = (0..<10).map { _ in randomTree(&random, depth: 9, categories: false, full: true) }
+        let categorical = (0..<10).map { _ in randomTree(&random, depth: 5, categories: true) }
+        let single = [randomTree(&random, depth: 0, categories: false)]
+        return [
+            ("numeric, at most 64 leaves", shallow + perfect + single),
+            ("more than 64 leaves", deep),
+            ("categorical", categorical),
+            ("all kinds, interleaved", zip(shallow, zip(deep, categorical)).flatMap { [$0, $1.0, $1.1] } + single),
+        ]
+    }()
+
+    @Test(arguments: ensembles.indices)
+    func scoresAsTheTreesSay(ensemble: Int) {
+        let (name, trees) = Self.ensembles[ensemble]
+        let scorer = TreeEnsembleScorer(trees)
+        var random = RandomSource(seed: UInt64(ensemble))
+        let rows = 200
+        let x = Self.randomRows(&random, count: rows)
+        let expected = (0..<rows).map { Self.reference(trees, row: x[($0 * Self.width)..<(($0 + 1) * Self.width)]) }
+        for kernel in QuickScorer.Kernel.available {
+            for count in [1, 7, 8, 9, 63, 64, 65, 200] {
+                var out = [Double](repeating: .nan, count: count)
+                x.withUnsafeBufferPointer { x in
+                    out.withUnsafeMutableBufferPointer {
+                        scorer.sums(
+                            x.baseAddress!, stride: Self.width, rows: count, into: $0.baseAddress!, kernel: kernel)
+                    }
+                }
+                #expect(out == Array(expected[..<count]), "\(name), \(kernel) kernel, \(count) rows")
+            }
+        }
+    }
+
+    @Test func perfectTreesFillAll64Leaves() {
+        let (_, trees) = Self.ensembles[0]
+        #expect(trees.contains { $0.leafCount == 64 })
+        #expect(Self.ensembles[1].trees.allSatisfy { $0.leafCount > 64 })
+    }
+
+    @Test func theSameOnAnyNumberOfThreads() {
+        var random = RandomSource(seed: 7)
+        let model = GradientBoostedTrees(
+            features: (0..<Self.width).map {
+                $0 < Self.numericFeatures
+                    ? TreeFeature(kind: .numeric, column: $0, name: "f\($0)")
+                    : TreeFeature(kind: .categorical, column: $0, levels: 100, name: "c\($0)")
+            },
+            baseScore: 0.25, trees: Self.ensembles[3].trees)
+        let rows = 9_000
+        let x = Self.randomRows(&random, count: rows)
+        let one = x.withUnsafeBufferPointer { model.margins(features: $0, rows: rows, threads: 1) }
+        let two = x.withUnsafeBufferPointer { model.margins(features: $0, rows: rows, threads: 2) }
+        #expect(one == two)
+        #expect(one[8_999] == 0.25 + Self.reference(model.trees, row: x[(8_999 * Self.width)...]))
+    }
+}
