@@ -19,7 +19,8 @@ public enum QuickScorerKernel {
         /// Features with at least one node, and their count.
         public var features: UnsafePointer<Int32>
         public var featureCount: Int
-        /// Feature `f`'s nodes are `start[f] ..< start[f + 1]`, by increasing threshold.
+        /// Feature `f`'s nodes (`f` below the model's feature count) are `start[f] ..< start[f + 1]`,
+        /// by increasing threshold.
         public var start: UnsafePointer<Int>
         public var threshold: UnsafePointer<Float>
         public var tree: UnsafePointer<Int32>
@@ -51,10 +52,13 @@ public enum QuickScorerKernel {
     /// For `count` (1 to 8) rows at `x`, `stride` values apart: per tree `t`, lane `r` of
     /// `leaves[t]` is the set of leaves row `r` can reach (bit i for leaf i from the left); its
     /// lowest bit is the row's exit leaf. Lanes past `count` repeat the first row.
+    ///
+    /// Only the features `visit[0 ..< visits]` are looked at (in any order): the caller may leave
+    /// out features whose value sends no row right at any node (a code none of the rows holds).
     @inlinable @inline(__always)
     public static func leafSets(
         _ tables: Tables, rows x: UnsafePointer<Float>, stride: Int, count: Int,
-        into leaves: UnsafeMutablePointer<SIMD8<UInt64>>
+        visiting visit: UnsafePointer<Int32>, _ visits: Int, into leaves: UnsafeMutablePointer<SIMD8<UInt64>>
     ) {
         let everything = SIMD8<UInt64>(repeating: ~0)
         for t in 0..<tables.trees { leaves[t] = everything }
@@ -62,8 +66,8 @@ public enum QuickScorerKernel {
         let (p0, p1, p2, p3, p4, p5, p6, p7) = (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
         // In locals, so the compiler need not reload them after each store to `leaves`.
         let (start, threshold, tree, mask) = (tables.start, tables.threshold, tables.tree, tables.mask)
-        for i in 0..<tables.featureCount {
-            let f = Int(tables.features[i])
+        for i in 0..<visits {
+            let f = Int(visit[i])
             let v = SIMD8<Float>(p0[f], p1[f], p2[f], p3[f], p4[f], p5[f], p6[f], p7[f])
             var k = start[f]
             let end = start[f &+ 1]

@@ -4,7 +4,7 @@ import OverturnKernels
 /// `-target-cpu skylake-avx512`). Call it only where `overturn_has_avx512()` says so.
 public func quickScorerLeafSetsAVX512(
     _ tables: QuickScorerKernel.Tables, rows x: UnsafePointer<Float>, stride: Int, count: Int,
-    into leaves: UnsafeMutablePointer<SIMD8<UInt64>>
+    visiting visit: UnsafePointer<Int32>, _ visits: Int, into leaves: UnsafeMutablePointer<SIMD8<UInt64>>
 ) {
-    QuickScorerKernel.leafSets(tables, rows: x, stride: stride, count: count, into: leaves)
+    QuickScorerKernel.leafSets(tables, rows: x, stride: stride, count: count, visiting: visit, visits, into: leaves)
 }

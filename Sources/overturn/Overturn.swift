@@ -8,9 +8,9 @@ struct OverturnCommand: ParsableCommand {
         abstract: "Predict which denied health-insurance claims will win on appeal, and why.",
         discussion: """
             Overturn reads claims exports (CSV), learns from past appeal outcomes, and scores new \
-            denials. Score the shipped sample with the shipped model:
+            denials. Score the shipped sample with the shipped default model:
 
-              overturn score Datasets/claims-sample.csv --model Models/claims-logistic.json -o scores.csv
+              overturn score Datasets/claims-sample.csv -o scores.csv
 
             Train on your own past outcomes (checking the file first):
 

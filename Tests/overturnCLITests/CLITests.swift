@@ -315,4 +315,96 @@ private func files(in folder: URL) throws -> [String] {
         #expect(result.err.contains("m.json: not an Overturn model file"))
         #expect(try files(in: folder) == ["m.json", "x.csv"])
     }
+
+    /// The shipped models, from this file's place in the checkout.
+    static let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Models")
+
+    @Test func scoreStreamsTheSameBytesHoweverItIsCut() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try overturn(["generate", "--rows", "2000", "--seed", "9", "-o", "c.csv"], in: folder)
+        // A quoted id with a line break and a comma, and a formula-like payer, near the end.
+        var text = try String(contentsOf: folder.appendingPathComponent("c.csv"), encoding: .utf8)
+        text += "\"CLM\nQ,1\",=cmd|' /C calc'!A0,commercial,CA,96365,,F33.2,medical_necessity,1,0,2,450,30,1,2,\n"
+        text += "CLMLAST,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,2,450,30,1,2,\n"
+        try text.write(to: folder.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+
+        // Without --model: the shipped default, found beside the binary.
+        let plain = try overturn(["score", "c.csv", "-o", "default.csv"], in: folder)
+        #expect(plain.status == 0)
+        #expect(
+            plain.err.contains("scored 2,002 rows of c.csv with ") && plain.err.contains("claims-trees.json (trees)"))
+        let model = Self.models.appendingPathComponent("claims-trees.json").path
+        let expected = try String(contentsOf: folder.appendingPathComponent("default.csv"), encoding: .utf8)
+        let lines = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0] == "claim_id,probability")
+        #expect(lines.count == 2 + 2002 + 1)  // a quoted line break splits one row's id
+        #expect(expected.contains("\n\"CLM\nQ,1\",0."))
+
+        for arguments in [["--chunk-bytes", "1"], ["--chunk-bytes", "777", "--threads", "1"], ["--threads", "2"]] {
+            let cut = try overturn(["score", "c.csv", "--model", model, "-o", "cut.csv"] + arguments, in: folder)
+            #expect(cut.status == 0)
+            let out = try String(contentsOf: folder.appendingPathComponent("cut.csv"), encoding: .utf8)
+            #expect(out == expected, "\(arguments)")
+        }
+
+        // Standard input to standard output.
+        let piped = try overturn(["score", "-", "--chunk-bytes", "4096", "-o", "-"], in: folder, stdin: text)
+        #expect(piped.status == 0)
+        #expect(piped.out == expected)
+
+        // Columns copied through, spreadsheet-safe.
+        let kept = try overturn(
+            ["score", "c.csv", "--keep", "payer,billed_amount", "--keep", "state", "-o", "kept.csv"], in: folder)
+        #expect(kept.status == 0)
+        let keptLines = try String(contentsOf: folder.appendingPathComponent("kept.csv"), encoding: .utf8)
+            .split(separator: "\n")
+        #expect(keptLines[0] == "claim_id,probability,payer,billed_amount,state")
+        #expect(keptLines.last?.hasPrefix("CLMLAST,0.") == true)
+        #expect(keptLines.last?.hasSuffix(",Aetna,450,CA") == true)
+        #expect(keptLines.contains { $0.hasSuffix(",'=cmd|' /C calc'!A0,450,CA") })
+
+        let unknown = try overturn(["score", "c.csv", "--keep", "nope", "-o", "x.csv"], in: folder)
+        #expect(unknown.status != 0)
+        #expect(unknown.err.contains("c.csv: there is no column nope to keep"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.csv").path))
+    }
+
+    @Test func scoreRejectsOrStopsAtBadRows() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try overturn(["generate", "--rows", "300", "--seed", "9", "-o", "c.csv"], in: folder)
+        var text = try String(contentsOf: folder.appendingPathComponent("c.csv"), encoding: .utf8)
+        text += "CLMBAD,Aetna,commercial,CA,96365,,F33.2,medical_necessity,9,0,2,450,30,1,2,\n"
+        text += "CLMSHORT,Aetna\n"
+        text += "CLMOK,Aetna,commercial,CA,96365,,F33.2,medical_necessity,1,0,2,450,30,1,2,\n"
+        try text.write(to: folder.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+
+        let listed = try overturn(["score", "c.csv", "--chunk-bytes", "100", "-o", "out.csv"], in: folder)
+        #expect(listed.status == 1)
+        #expect(listed.err.contains("scored 301 rows"))
+        #expect(listed.err.contains("error: 2 rows were not scored; see out.csv.rejects.csv"))
+        let rejects = try String(contentsOf: folder.appendingPathComponent("out.csv.rejects.csv"), encoding: .utf8)
+        #expect(
+            rejects
+                == "line,column,reason\n302,9,\"appeal_level: \"\"9\"\" is above the maximum 3\"\n"
+                + "303,3,\"too few fields: found 2, expected 16 as in the header\"\n")
+        let out = try String(contentsOf: folder.appendingPathComponent("out.csv"), encoding: .utf8)
+        #expect(out.split(separator: "\n").last?.hasPrefix("CLMOK,0.") == true)
+
+        // --strict: the first bad row ends the run, and nothing is written.
+        let strict = try overturn(["score", "c.csv", "--strict", "-o", "strict.csv"], in: folder)
+        #expect(strict.status != 0)
+        #expect(strict.err.contains("c.csv:302:9: appeal_level: \"9\" is above the maximum 3 (--strict stops"))
+        #expect(try files(in: folder) == ["c.csv", "out.csv", "out.csv.rejects.csv"])
+
+        // An input cut short inside a quote: an error, and no output file.
+        try (text + "\"CLMOPEN,Aetna\n").write(
+            to: folder.appendingPathComponent("open.csv"), atomically: true, encoding: .utf8)
+        let open = try overturn(["score", "open.csv", "-o", "open-scores.csv"], in: folder)
+        #expect(open.status != 0)
+        #expect(open.err.contains("open.csv:305:1: "))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("open-scores.csv").path))
+    }
 }

@@ -98,10 +98,11 @@ public struct FeatureExtractor: Sendable {
             reader, bound: bound, requireLabel: requireLabel, maxRows: maxRows, report: report)
     }
 
-    /// Extracts rows of `reader` with a schema already bound to its header.
+    /// Extracts rows of `reader` with a schema already bound to its header; the text of columns
+    /// `keeping` (indices in the header) goes to `FeatureBatch.kept`.
     public func transform(
         _ reader: CSVReader, bound: BoundSchema, requireLabel: Bool = false, maxRows: Int = .max,
-        report: (RowProblem) -> Void = { _ in }
+        keeping: [Int] = [], report: (RowProblem) -> Void = { _ in }
     ) throws -> FeatureBatch {
         var batch = FeatureBatch(width: width)
         if let size = reader.fileSize, maxRows == .max {
@@ -114,21 +115,26 @@ public struct FeatureExtractor: Sendable {
         guard maxRows > 0 else { return batch }
         do {
             try reader.forEachRow(report: report) {
-                extract(
+                if extract(
                     reader, bound, requireLabel: requireLabel, into: &batch, row: &row, workspace: workspace,
                     report: report)
+                {
+                    for k in keeping { batch.kept.append(reader.field(k).string) }
+                }
                 if batch.matrix.rowCount == maxRows { throw StopIteration() }
             }
         } catch is StopIteration {}
         return batch
     }
 
-    /// Extracts the current row of `source` into `batch`, or reports why it cannot.
+    /// Extracts the current row of `source` into `batch`, or reports why it cannot (and returns
+    /// false).
     @inline(__always)
+    @discardableResult
     private func extract(
         _ source: CSVReader, _ bound: BoundSchema, requireLabel: Bool, into batch: inout FeatureBatch,
         row: inout RowBuffer, workspace: ExtractionWorkspace, report: (RowProblem) -> Void
-    ) {
+    ) -> Bool {
         let label: Float
         do {
             label = try Self.label(of: source, bound, labels, requireLabel: requireLabel)
@@ -138,7 +144,7 @@ public struct FeatureExtractor: Sendable {
             report(
                 RowProblem(
                     SourceLocation(file: source.file, line: source.line, column: problem.column), problem.message))
-            return
+            return false
         } catch {
             preconditionFailure("extraction throws only value problems, not \(error)")
         }
@@ -146,6 +152,7 @@ public struct FeatureExtractor: Sendable {
         batch.labels.append(label)
         batch.lines.append(source.line)
         batch.ids.append(bound.idIndex.map { source.field($0).trimmed.string } ?? String(source.line))
+        return true
     }
 
     /// Appends one row's entries to `row`.
@@ -395,6 +402,8 @@ public struct FeatureBatch: Sendable {
     public var labels: [Float] = []
     /// The line each row starts on.
     public var lines: [Int] = []
+    /// Per row, the text of the columns the transform was asked to keep, row after row.
+    public var kept: [String] = []
 
     init(width: Int) {
         matrix = FeatureMatrix(width: width)

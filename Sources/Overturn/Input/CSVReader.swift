@@ -170,6 +170,25 @@ public final class CSVReader {
         try readHeader()
     }
 
+    /// Reads the rows of a chunk cut by `nextChunk` from a file whose header is `header`, with
+    /// lines numbered as in that file.
+    public init(chunk: CSVChunk, header: [String], file: String) {
+        self.file = file
+        fd = -1
+        ownsDescriptor = false
+        fileSize = chunk.bytes.count
+        maxRecordBytes = max(chunk.bytes.count, 1)
+        capacity = max(chunk.bytes.count, 4)
+        buffer = .allocate(capacity: capacity)
+        bounds = .allocate(capacity: 2 * boundsCapacity)
+        _ = UnsafeMutableBufferPointer(start: buffer, count: capacity).initialize(from: chunk.bytes)
+        end = chunk.bytes.count
+        atEOF = true
+        self.header = header
+        nextLine = chunk.firstLine
+        dataStart = chunk.offset
+    }
+
     /// Reads CSV text from a string (tests, small inputs).
     public convenience init(text: String, name: String = "<memory>") throws {
         try self.init(bytes: Array(text.utf8), name: name)
@@ -206,6 +225,37 @@ public final class CSVReader {
                 expected: header.count, found: count)
         }
         return true
+    }
+
+    /// Cuts the next whole rows, about `targetBytes` of them (more when one row is longer), from
+    /// where reading stands, for `CSVReader(chunk:)` to parse elsewhere; `nil` at the end. Rows are
+    /// not checked here: problems surface when the chunk is parsed, on their own lines.
+    public func nextChunk(targetBytes: Int = 1 << 20) throws -> CSVChunk? {
+        var scanner = RowEndScanner()
+        while true {
+            scanner.scan(buffer + position, count: end - position, atEnd: atEOF, enough: targetBytes)
+            if scanner.lastRowEnd >= targetBytes { break }
+            if atEOF {
+                guard end > position else { return nil }
+                let chunk = CSVChunk(
+                    bytes: Array(UnsafeBufferPointer(start: buffer + position, count: end - position)),
+                    firstLine: nextLine, offset: bytesConsumed)
+                bytesConsumed += end - position
+                position = end
+                return chunk
+            }
+            // A full buffer with a row end in it: cut there rather than grow for a long row.
+            if end - position == capacity && scanner.lastRowEnd > 0 { break }
+            try fill()  // moves the bytes from `position` to the front: the scanner's offsets still hold
+        }
+        let size = scanner.lastRowEnd
+        let chunk = CSVChunk(
+            bytes: Array(UnsafeBufferPointer(start: buffer + position, count: size)), firstLine: nextLine,
+            offset: bytesConsumed)
+        bytesConsumed += size
+        position += size
+        nextLine += scanner.linesAtLastRowEnd
+        return chunk
     }
 
     // MARK: - Header

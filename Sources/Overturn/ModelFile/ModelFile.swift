@@ -67,9 +67,28 @@ public struct ModelFile: Sendable, Equatable, Codable {
 
     /// The log-odds of every row, on `threads` threads.
     public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
+        scorer().margins(matrix, threads: threads)
+    }
+
+    /// The model made ready to score many batches (a tree ensemble's layout is built once).
+    public func scorer() -> Scorer {
         switch model {
-        case .logistic(let m): m.margins(matrix, threads: threads)
-        case .trees(let m): m.margins(matrix, threads: threads)
+        case .logistic(let m): .logistic(m)
+        case .trees(let m): .trees(m.scorer())
+        }
+    }
+
+    /// A model ready to score.
+    public enum Scorer: Sendable {
+        case logistic(LogisticRegression)
+        case trees(GradientBoostedTrees.Scorer)
+
+        /// The log-odds of every row, on `threads` threads.
+        public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
+            switch self {
+            case .logistic(let m): m.margins(matrix, threads: threads)
+            case .trees(let s): s.margins(matrix, threads: threads)
+            }
         }
     }
 

@@ -62,38 +62,64 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
 
     /// The log-odds of every row of `matrix` (extracted by the extractor the model was trained on).
     public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
-        let map = TreeFeatureMap(features: features, width: matrix.width)
-        let scorer = TreeEnsembleScorer(trees)
-        let n = matrix.rowCount
-        var out = [Double](repeating: 0, count: n)
-        out.withUnsafeMutableBufferPointer { o in
-            let o = SharedBuffer(o)
-            parallelChunks(n, threads: threads, minimum: 4096) { range in
-                // A block of rows as dense tree-feature values (TreeEnsembleScorer.sums); only the
-                // values a row sets are put back to `absent` afterwards.
-                let block = TreeEnsembleScorer.block
-                let width = features.count
-                var x = [Float](repeating: 0, count: block * width)
-                for r in 0..<block { x.replaceSubrange((r * width)..<((r + 1) * width), with: map.absent) }
-                var touched = [[Int32]](repeating: [], count: block)
-                x.withUnsafeMutableBufferPointer { x in
-                    var start = range.lowerBound
-                    while start < range.upperBound {
-                        let rows = min(block, range.upperBound - start)
-                        for r in 0..<rows {
-                            map.fill(x.baseAddress! + r * width, row: start + r, of: matrix, touched: &touched[r])
+        scorer().margins(matrix, threads: threads)
+    }
+
+    /// The model with its trees laid out for scoring, once: for scoring many batches.
+    public func scorer() -> Scorer { Scorer(self) }
+
+    /// A model's trees laid out for scoring (`TreeEnsembleScorer`), and how the extractor's
+    /// columns feed its tree features.
+    public struct Scorer: Sendable {
+        let features: [TreeFeature]
+        let baseScore: Double
+        let trees: TreeEnsembleScorer
+
+        init(_ model: GradientBoostedTrees) {
+            features = model.features
+            baseScore = model.baseScore
+            trees = TreeEnsembleScorer(
+                model.trees, width: model.features.count, absent: TreeFeatureMap.absentValues(model.features))
+        }
+
+        /// The log-odds of every row of `matrix`.
+        public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
+            let map = TreeFeatureMap(features: features, width: matrix.width)
+            let n = matrix.rowCount
+            var out = [Double](repeating: 0, count: n)
+            out.withUnsafeMutableBufferPointer { o in
+                let o = SharedBuffer(o)
+                parallelChunks(n, threads: threads, minimum: 4096) { range in
+                    // A block of rows as dense tree-feature values (TreeEnsembleScorer.sums); only
+                    // the values a row sets are put back to `absent` afterwards.
+                    let block = TreeEnsembleScorer.block
+                    let width = features.count
+                    var x = [Float](repeating: 0, count: block * width)
+                    for r in 0..<block { x.replaceSubrange((r * width)..<((r + 1) * width), with: map.absent) }
+                    var touched = [[Int32]](repeating: [], count: block)
+                    x.withUnsafeMutableBufferPointer { x in
+                        var start = range.lowerBound
+                        while start < range.upperBound {
+                            let rows = min(block, range.upperBound - start)
+                            for r in 0..<rows {
+                                map.fill(x.baseAddress! + r * width, row: start + r, of: matrix, touched: &touched[r])
+                            }
+                            touched.withUnsafeBufferPointer {
+                                trees.sums(
+                                    x.baseAddress!, stride: width, rows: rows, into: o.base + start,
+                                    touched: $0.baseAddress!)
+                            }
+                            for r in 0..<rows {
+                                o.base[start + r] += baseScore
+                                for f in touched[r] { x[r * width + Int(f)] = map.absent[Int(f)] }
+                            }
+                            start += rows
                         }
-                        scorer.sums(x.baseAddress!, stride: width, rows: rows, into: o.base + start)
-                        for r in 0..<rows {
-                            o.base[start + r] += baseScore
-                            for f in touched[r] { x[r * width + Int(f)] = map.absent[Int(f)] }
-                        }
-                        start += rows
                     }
                 }
             }
+            return out
         }
-        return out
     }
 
     /// The log-odds of `rows` rows given as tree-feature values, row after row (`features.count`
@@ -102,7 +128,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
     public func margins(features x: UnsafeBufferPointer<Float>, rows: Int, threads: Int = 1) -> [Double] {
         let width = features.count
         precondition(x.count >= rows * width, "\(rows) rows of \(width) features need \(rows * width) values")
-        let scorer = TreeEnsembleScorer(trees)
+        let scorer = TreeEnsembleScorer(trees, width: width)
         var out = [Double](repeating: 0, count: rows)
         out.withUnsafeMutableBufferPointer { o in
             let o = SharedBuffer(o)

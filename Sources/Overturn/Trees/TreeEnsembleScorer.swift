@@ -28,7 +28,14 @@ struct TreeEnsembleScorer: Sendable {
     /// Per tree: its index in `quick` (≥ 0), or `-1 - its index in walk`.
     let slots: [Int32]
 
-    init(_ trees: [Tree]) {
+    /// The features the QuickScorer must visit in every row scored from sparse data (`sums` with
+    /// `touched`): those whose absent value sends a row right somewhere.
+    let alwaysVisit: [Int32]
+    let width: Int
+
+    /// `width`: the number of tree features; `absent`: per feature, its value in a row that does
+    /// not set it, for scoring rows filled from sparse data (`TreeFeatureMap.absent`).
+    init(_ trees: [Tree], width: Int, absent: [Float]? = nil) {
         var quickTrees: [Tree] = []
         var walkTrees: [Tree] = []
         var slots: [Int32] = []
@@ -41,9 +48,12 @@ struct TreeEnsembleScorer: Sendable {
                 walkTrees.append(tree)
             }
         }
-        quick = QuickScorer(quickTrees)
+        let quick = QuickScorer(quickTrees, width: width)
+        self.quick = quick
         walk = LevelWalk(walkTrees)
         self.slots = slots
+        self.width = width
+        alwaysVisit = absent.map { quick.featuresRightWhen(absent: $0) } ?? []
     }
 
     /// Rows scored together: the walk takes them through a tree level by level (enough independent
@@ -51,13 +61,20 @@ struct TreeEnsembleScorer: Sendable {
     static let block = 64
 
     /// Writes the sum of the trees' outputs for each of `rows` rows into `out`; row `r`'s
-    /// tree-feature values are `x[r * stride ..< r * stride + features]`.
+    /// tree-feature values are `x[r * stride ..< r * stride + width]`.
+    ///
+    /// `touched`: for rows filled from sparse data (the scorer was made with `absent`), the
+    /// features each row set (`touched[r]`, rows counted from `x`); the QuickScorer then visits
+    /// only those and `alwaysVisit`, not every feature.
     func sums(
         _ x: UnsafePointer<Float>, stride: Int, rows: Int, into out: UnsafeMutablePointer<Double>,
-        kernel: QuickScorer.Kernel = .best
+        touched: UnsafePointer<[Int32]>? = nil, kernel: QuickScorer.Kernel = .best
     ) {
         let block = Self.block
         let lanes = QuickScorerKernel.lanes
+        var visit = alwaysVisit
+        var listed = [Bool](repeating: false, count: touched == nil ? 0 : width)
+        for f in alwaysVisit where touched != nil { listed[Int(f)] = true }
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, walk.roots.count * block)) { exits in
             withUnsafeTemporaryAllocation(of: SIMD8<UInt64>.self, capacity: max(1, quick.trees)) { leaves in
                 slots.withUnsafeBufferPointer { slots in
@@ -68,9 +85,25 @@ struct TreeEnsembleScorer: Sendable {
                         for group in Swift.stride(from: 0, to: n, by: lanes) {
                             let count = min(lanes, n - group)
                             if quick.trees > 0 {
-                                quick.leafSets(
-                                    x + (start + group) * stride, stride: stride, count: count,
-                                    into: leaves.baseAddress!, kernel: kernel)
+                                if let touched {
+                                    // The group's own features, each once, after the ones always visited.
+                                    for r in (start + group)..<(start + group + count) {
+                                        for f in touched[r] where !listed[Int(f)] {
+                                            listed[Int(f)] = true
+                                            visit.append(f)
+                                        }
+                                    }
+                                }
+                                visit.withUnsafeBufferPointer { visit in
+                                    quick.leafSets(
+                                        x + (start + group) * stride, stride: stride, count: count,
+                                        visiting: touched == nil ? nil : visit, into: leaves.baseAddress!,
+                                        kernel: kernel)
+                                }
+                                if touched != nil {
+                                    for f in visit[alwaysVisit.count...] { listed[Int(f)] = false }
+                                    visit.removeLast(visit.count - alwaysVisit.count)
+                                }
                             }
                             if walk.roots.isEmpty {
                                 quick.sums(leaves.baseAddress!, count: count, into: out + start + group)
@@ -129,7 +162,8 @@ struct QuickScorer: Sendable {
         }
     }
 
-    init(_ trees: [Tree]) {
+    /// `width`: the number of tree features (at least one more than any feature a node splits on).
+    init(_ trees: [Tree], width: Int) {
         self.trees = trees.count
         var byFeature: [Int: [(threshold: Float, tree: Int32, mask: UInt64)]] = [:]
         var missing: [Int: [(tree: Int32, mask: UInt64)]] = [:]
@@ -163,7 +197,7 @@ struct QuickScorer: Sendable {
             }
         }
         let features = byFeature.keys.sorted()
-        let width = (features.last ?? -1) + 1
+        precondition((features.last ?? -1) < width, "a node splits on feature \(features.last!), of \(width)")
         var start = [0]
         var missingStart = [0]
         var nodes: [(threshold: Float, tree: Int32, mask: UInt64)] = []
@@ -182,21 +216,38 @@ struct QuickScorer: Sendable {
     }
 
     /// For `count` (1 to 8) rows at `x`, `stride` values apart: per tree, lane `r` of `leaves[t]`
-    /// holds the leaves row `r` can reach, the lowest its exit leaf (`value(tree:leaves:)`).
+    /// holds the leaves row `r` can reach, the lowest its exit leaf (`value(tree:leaves:)`). Only
+    /// the features in `visit` are looked at (`QuickScorerKernel.leafSets`); `nil` for all.
     @inline(__always)
     func leafSets(
-        _ x: UnsafePointer<Float>, stride: Int, count: Int, into leaves: UnsafeMutablePointer<SIMD8<UInt64>>,
-        kernel: Kernel
+        _ x: UnsafePointer<Float>, stride: Int, count: Int, visiting visit: UnsafeBufferPointer<Int32>?,
+        into leaves: UnsafeMutablePointer<SIMD8<UInt64>>, kernel: Kernel
     ) {
+        let tables = storage.tables
+        let (features, visits) =
+            visit.map { ($0.baseAddress ?? tables.features, $0.count) } ?? (tables.features, tables.featureCount)
         switch kernel {
         case .portable:
-            QuickScorerKernel.leafSets(storage.tables, rows: x, stride: stride, count: count, into: leaves)
+            QuickScorerKernel.leafSets(
+                tables, rows: x, stride: stride, count: count, visiting: features, visits, into: leaves)
         case .avx512:
             #if canImport(OverturnKernelsAVX512)
-                quickScorerLeafSetsAVX512(storage.tables, rows: x, stride: stride, count: count, into: leaves)
+                quickScorerLeafSetsAVX512(
+                    tables, rows: x, stride: stride, count: count, visiting: features, visits, into: leaves)
             #else
                 preconditionFailure("this build has no AVX-512 kernel")
             #endif
+        }
+    }
+
+    /// The features whose value `absent[f]` sends a row right at some node: those a row must
+    /// visit even when it does not set them.
+    func featuresRightWhen(absent: [Float]) -> [Int32] {
+        let t = storage.tables
+        return (0..<t.featureCount).map { t.features[$0] }.filter { f in
+            let (lo, hi) = (t.start[Int(f)], t.start[Int(f) + 1])
+            let a = absent[Int(f)]
+            return a.isNaN ? t.missingStart[Int(f)] < t.missingStart[Int(f) + 1] : lo < hi && t.threshold[lo] < a
         }
     }
 

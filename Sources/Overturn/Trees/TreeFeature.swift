@@ -86,19 +86,17 @@ struct TreeFeatureMap: Sendable {
 
     init(features: [TreeFeature], width: Int) {
         var lists = [[(feature: Int32, value: Float)]](repeating: [], count: width)
-        var absent = [Float](repeating: 0, count: features.count)
         for (f, spec) in features.enumerated() {
             switch spec.kind {
             case .numeric where spec.encoding != nil:
                 for (l, v) in spec.encoding!.enumerated() { lists[spec.column + l].append((Int32(f), v)) }
-                absent[f] = .nan
             case .numeric, .binary:
                 lists[spec.column].append((Int32(f), -1))
             case .categorical:
                 for l in 0..<spec.levels { lists[spec.column + l].append((Int32(f), Float(l))) }
-                absent[f] = .nan
             }
         }
+        let absent = Self.absentValues(features)
         var start = [0]
         var targets: [(feature: Int32, value: Float)] = []
         for list in lists {
@@ -108,6 +106,12 @@ struct TreeFeatureMap: Sendable {
         self.start = start
         self.targets = targets
         self.absent = absent
+    }
+
+    /// Per feature, its value when none of its columns is stored: missing (NaN) for a category
+    /// and its encoding, 0 for numbers and codes (a zero is not stored).
+    static func absentValues(_ features: [TreeFeature]) -> [Float] {
+        features.map { $0.kind == .categorical || $0.encoding != nil ? .nan : 0 }
     }
 
     /// Calls `body(feature, value)` for every feature that entry `k` of `matrix` feeds.

@@ -93,7 +93,7 @@ import Testing
     @Test(arguments: ensembles.indices)
     func scoresAsTheTreesSay(ensemble: Int) {
         let (name, trees) = Self.ensembles[ensemble]
-        let scorer = TreeEnsembleScorer(trees)
+        let scorer = TreeEnsembleScorer(trees, width: Self.width)
         var random = RandomSource(seed: UInt64(ensemble))
         let rows = 200
         let x = Self.randomRows(&random, count: rows)
@@ -133,5 +133,33 @@ import Testing
         let two = x.withUnsafeBufferPointer { model.margins(features: $0, rows: rows, threads: 2) }
         #expect(one == two)
         #expect(one[8_999] == 0.25 + Self.reference(model.trees, row: x[(8_999 * Self.width)...]))
+    }
+
+    /// Rows from a sparse matrix visit only the features they set, plus those whose absent value
+    /// (0) sends a row right somewhere (the grid's negative thresholds): the same sums.
+    @Test func sparseRowsScoreAsDenseOnes() {
+        var random = RandomSource(seed: 11)
+        let trees = Self.ensembles[0].trees
+        let model = GradientBoostedTrees(
+            features: (0..<Self.numericFeatures).map { TreeFeature(kind: .numeric, column: $0, name: "f\($0)") },
+            baseScore: -0.5, trees: trees)
+        var (offsets, columns, stored) = ([0], [Int32](), [Float]())
+        var dense: [[Float]] = []
+        for _ in 0..<300 {
+            var values = [Float](repeating: 0, count: Self.numericFeatures)
+            for c in 0..<Self.numericFeatures where random.chance(0.3) {
+                values[c] = random.chance(0.2) ? .nan : Self.grid[random.int(Self.grid.count)]
+                columns.append(Int32(c))
+                stored.append(values[c])
+            }
+            offsets.append(columns.count)
+            dense.append(values)
+        }
+        let matrix = FeatureMatrix(width: Self.numericFeatures, rowOffsets: offsets, columns: columns, values: stored)
+        #expect(!model.scorer().trees.alwaysVisit.isEmpty)
+        let margins = model.margins(matrix)
+        for (r, values) in dense.enumerated() {
+            #expect(margins[r] == -0.5 + Self.reference(trees, row: values[...]), "row \(r)")
+        }
     }
 }

@@ -1,0 +1,172 @@
+import Dispatch
+import Foundation
+
+/// Scores a CSV stream of any size in constant memory: the input is cut into chunks of whole rows
+/// (`CSVReader.nextChunk`), worker threads each parse, extract, score and format a chunk, and the
+/// results are written in input order. At most `2 × threads` chunks are in flight, so memory does
+/// not grow with the input, and reading, scoring and writing overlap.
+///
+/// ```swift
+/// let job = try ScoringJob(model: file, input: CSVReader(path: "claims.csv"))
+/// let summary = try job.run(
+///     write: { try output.write($0) }, reject: { rejects.append($0) }, progress: { _ in })
+/// ```
+///
+/// Output, one line per scored row: the id (or the line number when the schema has no id), the
+/// probability with six decimals, then the kept columns. Text is spreadsheet-safe and quoted as
+/// CSV needs. The same input gives the same bytes on any number of threads and for any chunk size.
+public struct ScoringJob {
+    public struct Options: Sendable {
+        /// Worker threads.
+        public var threads = ProcessInfo.processInfo.activeProcessorCount
+        /// Columns of the input copied to the output after the probability, by name.
+        public var keep: [String] = []
+        /// Stop at the first rejected row.
+        public var strict = false
+        /// About how many bytes of input one chunk holds.
+        public var chunkBytes = 1 << 20
+
+        public init() {}
+    }
+
+    /// What a run did.
+    public struct Summary: Sendable, Equatable {
+        public var rows = 0
+        public var rejected = 0
+        /// Input bytes read.
+        public var bytes = 0
+    }
+
+    /// A problem that ends the run: a row problem under `strict`, or the input's.
+    public enum Failure: Error, CustomStringConvertible, Equatable {
+        case strict(RowProblem)
+        case missingColumn(String, file: String)
+
+        public var description: String {
+            switch self {
+            case .strict(let problem):
+                "\(problem) (--strict stops at the first row that cannot be scored)"
+            case .missingColumn(let name, let file):
+                "\(file): there is no column \(name) to keep; the header has the columns the output can copy"
+            }
+        }
+    }
+
+    let file: ModelFile
+    let scorer: ModelFile.Scorer
+    let input: CSVReader
+    let bound: BoundSchema
+    let keep: [Int]
+    let options: Options
+
+    /// Checks `input`'s header against the model's schema and the columns to keep.
+    public init(model file: ModelFile, input: CSVReader, options: Options = Options()) throws {
+        self.file = file
+        self.input = input
+        self.options = options
+        bound = try BoundSchema(file.extractor.schema, header: input.header, file: input.file, requireLabel: false)
+        keep = try options.keep.map { name in
+            guard let index = input.header.firstIndex(of: name) else {
+                throw Failure.missingColumn(name, file: input.file)
+            }
+            return index
+        }
+        scorer = file.scorer()
+    }
+
+    /// The output's header line.
+    public var header: [UInt8] {
+        var line: [UInt8] = []
+        appendTextField(file.extractor.schema.id ?? "line", to: &line)
+        line += Array(",probability".utf8)
+        for name in options.keep {
+            line.append(UInt8(ascii: ","))
+            appendTextField(name, to: &line)
+        }
+        line.append(0x0A)
+        return line
+    }
+
+    /// Scores the whole input: `write` receives output lines in order (the header first), `reject`
+    /// each row that cannot be scored in line order, `progress` the summary so far after each chunk.
+    /// Throws the input's fatal errors (an unterminated quote, a row over the length limit) and,
+    /// under `strict`, the first row problem; what was written before then is incomplete.
+    public func run(
+        write: ([UInt8]) throws -> Void, reject: (RowProblem) throws -> Void, progress: (Summary) -> Void
+    ) throws -> Summary {
+        try write(header)
+        var summary = Summary()
+        let window = 2 * options.threads
+        let workers = DispatchSemaphore(value: options.threads)
+        var inFlight: [Pending] = []
+        // Whatever ends the run, wait for the chunks still being scored: they read shared state.
+        defer { for pending in inFlight { pending.done.wait() } }
+
+        func finishOldest() throws {
+            let pending = inFlight.removeFirst()
+            pending.done.wait()
+            let result = try pending.result!.get()
+            for problem in result.rejects {
+                if options.strict { throw Failure.strict(problem) }
+                try reject(problem)
+            }
+            try write(result.output)
+            summary.rows += result.rows
+            summary.rejected += result.rejects.count
+            summary.bytes = result.end
+            progress(summary)
+        }
+
+        while let chunk = try input.nextChunk(targetBytes: options.chunkBytes) {
+            if inFlight.count == window { try finishOldest() }
+            workers.wait()
+            let pending = Pending()
+            inFlight.append(pending)
+            let job = UncheckedSendable(self)
+            DispatchQueue.global().async {
+                pending.result = Result { try job.value.score(chunk) }
+                workers.signal()
+                pending.done.signal()
+            }
+        }
+        while !inFlight.isEmpty { try finishOldest() }
+        return summary
+    }
+
+    /// One chunk's output lines and rejected rows.
+    struct ChunkResult {
+        var output: [UInt8] = []
+        var rejects: [RowProblem] = []
+        var rows = 0
+        /// Input bytes up to the chunk's end.
+        var end = 0
+    }
+
+    /// A chunk being scored: its result, and a signal when it is there.
+    final class Pending: @unchecked Sendable {
+        var result: Result<ChunkResult, Error>?
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    /// Parses, extracts, scores and formats one chunk.
+    func score(_ chunk: CSVChunk) throws -> ChunkResult {
+        var result = ChunkResult()
+        result.end = chunk.offset + chunk.bytes.count
+        let reader = CSVReader(chunk: chunk, header: input.header, file: input.file)
+        let batch = try file.extractor.transform(reader, bound: bound, keeping: keep) { result.rejects.append($0) }
+        let probabilities = scorer.margins(batch.matrix, threads: 1).map(sigmoid)
+        result.rows = probabilities.count
+        result.output.reserveCapacity(probabilities.count * (24 + 16 * keep.count))
+        for (r, p) in probabilities.enumerated() {
+            appendTextField(batch.ids[r], to: &result.output)
+            result.output.append(UInt8(ascii: ","))
+            appendProbability(p, to: &result.output)
+            for k in 0..<keep.count {
+                result.output.append(UInt8(ascii: ","))
+                appendTextField(batch.kept[r * keep.count + k], to: &result.output)
+            }
+            result.output.append(0x0A)
+        }
+        return result
+    }
+}

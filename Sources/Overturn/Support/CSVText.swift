@@ -1,0 +1,59 @@
+import Foundation
+
+// Text that goes into CSV files people open in spreadsheets.
+
+/// A field for a CSV file, quoted when it needs to be.
+public func csvQuoted(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// A text cell that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a
+/// carriage return) gets a leading apostrophe, so it opens as text.
+public func spreadsheetSafe(_ text: String) -> String {
+    guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+    return "'" + text
+}
+
+/// Appends `text` to `line` as a CSV text field: spreadsheet-safe, quoted when it needs to be.
+@inline(__always)
+func appendTextField(_ text: String, to line: inout [UInt8]) {
+    var text = text
+    text.withUTF8 { bytes in
+        let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        let formula = bytes.first.map { "=+-@\t\r".utf8.contains($0) } ?? false
+        if !needsQuotes && !formula {
+            line.append(contentsOf: bytes)
+            return
+        }
+        if needsQuotes { line.append(0x22) }
+        if formula { line.append(UInt8(ascii: "'")) }
+        for b in bytes {
+            line.append(b)
+            if b == 0x22 { line.append(0x22) }
+        }
+        if needsQuotes { line.append(0x22) }
+    }
+}
+
+/// Appends `p` (between 0 and 1) with six decimals, exactly as `String(format: "%.6f", p)` does:
+/// rounded to nearest from the exact binary value, ties to even. `p * 1e6` alone can round across
+/// a half (0.0020005 is 0.00200050000000000004… in binary); fused multiply-adds compute the
+/// product's distance from the candidates without that rounding.
+@inline(__always)
+func appendProbability(_ p: Double, to line: inout [UInt8]) {
+    var n = (p * 1_000_000).rounded(.down)
+    if (-n).addingProduct(p, 1_000_000) < 0 { n -= 1 }  // the product rounded up to the next integer
+    let aboveHalf = (-(n + 0.5)).addingProduct(p, 1_000_000)
+    if aboveHalf > 0 || (aboveHalf == 0 && Int(n) % 2 == 1) { n += 1 }
+    let micro = Int(n)
+    line.append(UInt8(ascii: "0") + UInt8(micro / 1_000_000))
+    line.append(UInt8(ascii: "."))
+    var digits = micro % 1_000_000
+    var divisor = 100_000
+    for _ in 0..<6 {
+        line.append(UInt8(ascii: "0") + UInt8(digits / divisor))
+        digits %= divisor
+        divisor /= 10
+    }
+}
