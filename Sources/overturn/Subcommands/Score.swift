@@ -68,13 +68,14 @@ struct Score: ParsableCommand {
         }
 
         let out = try OutputFile(path: output)
-        var rejects: [RowProblem] = []
+        let rejectsPath = (output == "-" ? "scores" : output) + ".rejects.csv"
+        let rejects = RejectsFile(path: rejectsPath)
         let started = Date()
         var lastDraw = started
         let summary: ScoringJob.Summary
         do {
             summary = try job.run(
-                write: { try out.write($0) }, reject: { rejects.append($0) },
+                write: { try out.write($0) }, reject: { try rejects.add($0) },
                 progress: { so in
                     let now = Date()
                     guard now.timeIntervalSince(lastDraw) >= 0.25 else { return }
@@ -87,8 +88,7 @@ struct Score: ParsableCommand {
             throw CommandFailure(failure.description)
         }
         Terminal.endProgress()
-        let rejectsPath = (output == "-" ? "scores" : output) + ".rejects.csv"
-        try writeRejects(rejects, to: rejectsPath)
+        try rejects.finish()
         try out.commit()
         let seconds = Date().timeIntervalSince(started)
         Terminal.say(
