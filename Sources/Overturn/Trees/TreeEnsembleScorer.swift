@@ -72,9 +72,18 @@ struct TreeEnsembleScorer: Sendable {
     ) {
         let block = Self.block
         let lanes = QuickScorerKernel.lanes
-        var visit = alwaysVisit
-        var listed = [Bool](repeating: false, count: touched == nil ? 0 : width)
-        for f in alwaysVisit where touched != nil { listed[Int(f)] = true }
+        // The features a group visits: `alwaysVisit`, then the group's own (`listed` marks them).
+        let visit = UnsafeMutablePointer<Int32>.allocate(capacity: alwaysVisit.count + width)
+        let listed = UnsafeMutablePointer<Bool>.allocate(capacity: width)
+        defer {
+            visit.deallocate()
+            listed.deallocate()
+        }
+        listed.initialize(repeating: false, count: width)
+        for (i, f) in alwaysVisit.enumerated() {
+            visit[i] = f
+            listed[Int(f)] = true
+        }
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, walk.roots.count * block)) { exits in
             withUnsafeTemporaryAllocation(of: SIMD8<UInt64>.self, capacity: max(1, quick.trees)) { leaves in
                 slots.withUnsafeBufferPointer { slots in
@@ -85,25 +94,23 @@ struct TreeEnsembleScorer: Sendable {
                         for group in Swift.stride(from: 0, to: n, by: lanes) {
                             let count = min(lanes, n - group)
                             if quick.trees > 0 {
+                                var visits = alwaysVisit.count
                                 if let touched {
-                                    // The group's own features, each once, after the ones always visited.
                                     for r in (start + group)..<(start + group + count) {
-                                        for f in touched[r] where !listed[Int(f)] {
-                                            listed[Int(f)] = true
-                                            visit.append(f)
+                                        touched[r].withUnsafeBufferPointer { features in
+                                            for f in features where !listed[Int(f)] {
+                                                listed[Int(f)] = true
+                                                visit[visits] = f
+                                                visits += 1
+                                            }
                                         }
                                     }
                                 }
-                                visit.withUnsafeBufferPointer { visit in
-                                    quick.leafSets(
-                                        x + (start + group) * stride, stride: stride, count: count,
-                                        visiting: touched == nil ? nil : visit, into: leaves.baseAddress!,
-                                        kernel: kernel)
-                                }
-                                if touched != nil {
-                                    for f in visit[alwaysVisit.count...] { listed[Int(f)] = false }
-                                    visit.removeLast(visit.count - alwaysVisit.count)
-                                }
+                                quick.leafSets(
+                                    x + (start + group) * stride, stride: stride, count: count,
+                                    visiting: touched == nil ? nil : UnsafeBufferPointer(start: visit, count: visits),
+                                    into: leaves.baseAddress!, kernel: kernel)
+                                for i in alwaysVisit.count..<visits { listed[Int(visit[i])] = false }
                             }
                             if walk.roots.isEmpty {
                                 quick.sums(leaves.baseAddress!, count: count, into: out + start + group)
@@ -257,12 +264,18 @@ struct QuickScorer: Sendable {
     func sums(_ leaves: UnsafePointer<SIMD8<UInt64>>, count: Int, into out: UnsafeMutablePointer<Double>) {
         leafStart.withUnsafeBufferPointer { leafStart in
             leafValue.withUnsafeBufferPointer { leafValue in
-                for lane in 0..<count { out[lane] = 0 }
+                // All eight lanes (those past `count` repeat a row), summed in registers.
+                var sum = SIMD8<Double>(repeating: 0)
                 for t in 0..<trees {
                     let sets = leaves[t]
-                    let first = leafStart[t]
-                    for lane in 0..<count { out[lane] += leafValue[first &+ sets[lane].trailingZeroBitCount] }
+                    let v = leafValue.baseAddress! + leafStart[t]
+                    sum += SIMD8(
+                        v[sets[0].trailingZeroBitCount], v[sets[1].trailingZeroBitCount],
+                        v[sets[2].trailingZeroBitCount], v[sets[3].trailingZeroBitCount],
+                        v[sets[4].trailingZeroBitCount], v[sets[5].trailingZeroBitCount],
+                        v[sets[6].trailingZeroBitCount], v[sets[7].trailingZeroBitCount])
                 }
+                for lane in 0..<count { out[lane] = sum[lane] }
             }
         }
     }
