@@ -19,10 +19,12 @@ public enum QuickScorerKernel {
         /// Features with at least one node, and their count.
         public var features: UnsafePointer<Int32>
         public var featureCount: Int
-        /// Feature `f`'s nodes (`f` below the model's feature count) are `start[f] ..< start[f + 1]`,
-        /// by increasing threshold.
+        /// Feature `f`'s thresholds (`f` below the model's feature count), each once and increasing,
+        /// are `threshold[start[f] ..< start[f + 1]]`; the nodes that split at threshold `g` are
+        /// `first[g] ..< first[g + 1]`, with their tree and mask.
         public var start: UnsafePointer<Int>
         public var threshold: UnsafePointer<Float>
+        public var first: UnsafePointer<Int>
         public var tree: UnsafePointer<Int32>
         /// The leaves a row can still reach after going right at the node.
         public var mask: UnsafePointer<UInt64>
@@ -33,7 +35,8 @@ public enum QuickScorerKernel {
 
         public init(
             trees: Int, features: UnsafePointer<Int32>, featureCount: Int, start: UnsafePointer<Int>,
-            threshold: UnsafePointer<Float>, tree: UnsafePointer<Int32>, mask: UnsafePointer<UInt64>,
+            threshold: UnsafePointer<Float>, first: UnsafePointer<Int>, tree: UnsafePointer<Int32>,
+            mask: UnsafePointer<UInt64>,
             missingStart: UnsafePointer<Int>, missingTree: UnsafePointer<Int32>, missingMask: UnsafePointer<UInt64>
         ) {
             self.trees = trees
@@ -41,6 +44,7 @@ public enum QuickScorerKernel {
             self.featureCount = featureCount
             self.start = start
             self.threshold = threshold
+            self.first = first
             self.tree = tree
             self.mask = mask
             self.missingStart = missingStart
@@ -65,19 +69,27 @@ public enum QuickScorerKernel {
         @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { x + (r < count ? r : 0) * stride }
         let (p0, p1, p2, p3, p4, p5, p6, p7) = (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
         // In locals, so the compiler need not reload them after each store to `leaves`.
-        let (start, threshold, tree, mask) = (tables.start, tables.threshold, tables.tree, tables.mask)
+        let (start, threshold, first) = (tables.start, tables.threshold, tables.first)
+        let (tree, mask) = (tables.tree, tables.mask)
         for i in 0..<visits {
             let f = Int(visit[i])
             let v = SIMD8<Float>(p0[f], p1[f], p2[f], p3[f], p4[f], p5[f], p6[f], p7[f])
-            var k = start[f]
+            var g = start[f]
             let end = start[f &+ 1]
-            // The nodes whose thresholds are below a row's value send it right: a prefix of the
-            // sorted nodes, per lane. Stop at the first node that sends no lane right.
-            while k < end {
-                let right = v .> SIMD8<Float>(repeating: threshold[k])
+            // The thresholds below a row's value send it right at their nodes: a prefix of the
+            // sorted thresholds, per lane. Stop at the first that sends no lane right. One compare
+            // serves every node at that threshold (trees often split a feature at the same bin).
+            while g < end {
+                let right = v .> SIMD8<Float>(repeating: threshold[g])
                 if !any(right) { break }
-                leaves[Int(tree[k])] &= SIMD8<UInt64>(repeating: mask[k]) | ~lanes(right)
-                k &+= 1
+                let keep = ~lanes(right)
+                var k = first[g]
+                let last = first[g &+ 1]
+                while k < last {
+                    leaves[Int(tree[k])] &= SIMD8<UInt64>(repeating: mask[k]) | keep
+                    k &+= 1
+                }
+                g &+= 1
             }
             let missing = v .!= v
             if any(missing) {

@@ -209,15 +209,26 @@ struct QuickScorer: Sendable {
         var missingStart = [0]
         var nodes: [(threshold: Float, tree: Int32, mask: UInt64)] = []
         var missingNodes: [(tree: Int32, mask: UInt64)] = []
+        // Per feature, its distinct thresholds in increasing order, each with its nodes.
+        var thresholds: [Float] = []
+        var first = [0]
         for f in 0..<width {
-            nodes += (byFeature[f] ?? []).sorted { ($0.threshold, $0.tree) < ($1.threshold, $1.tree) }
+            for node in (byFeature[f] ?? []).sorted(by: { ($0.threshold, $0.tree) < ($1.threshold, $1.tree) }) {
+                if thresholds.count > start.last! && node.threshold == thresholds.last! {
+                    first[first.count - 1] += 1
+                } else {
+                    thresholds.append(node.threshold)
+                    first.append(first.last! + 1)
+                }
+                nodes.append(node)
+            }
             missingNodes += missing[f] ?? []
-            start.append(nodes.count)
+            start.append(thresholds.count)
             missingStart.append(missingNodes.count)
         }
         storage = Storage(
-            trees: trees.count, features: features.map(Int32.init), start: start, nodes: nodes,
-            missingStart: missingStart, missingNodes: missingNodes)
+            trees: trees.count, features: features.map(Int32.init), start: start, thresholds: thresholds,
+            first: first, nodes: nodes, missingStart: missingStart, missingNodes: missingNodes)
         self.leafStart = leafStart
         self.leafValue = leafValue
     }
@@ -293,8 +304,9 @@ struct QuickScorer: Sendable {
         private let memory: UnsafeMutableRawPointer
 
         init(
-            trees: Int, features: [Int32], start: [Int], nodes: [(threshold: Float, tree: Int32, mask: UInt64)],
-            missingStart: [Int], missingNodes: [(tree: Int32, mask: UInt64)]
+            trees: Int, features: [Int32], start: [Int], thresholds: [Float], first: [Int],
+            nodes: [(threshold: Float, tree: Int32, mask: UInt64)], missingStart: [Int],
+            missingNodes: [(tree: Int32, mask: UInt64)]
         ) {
             // Widest elements first, so each array's start is aligned.
             var bytes = 0
@@ -305,7 +317,8 @@ struct QuickScorer: Sendable {
             let at = (
                 mask: reserve(UInt64.self, nodes.count), missingMask: reserve(UInt64.self, missingNodes.count),
                 start: reserve(Int.self, start.count), missingStart: reserve(Int.self, missingStart.count),
-                threshold: reserve(Float.self, nodes.count), tree: reserve(Int32.self, nodes.count),
+                first: reserve(Int.self, first.count), threshold: reserve(Float.self, thresholds.count),
+                tree: reserve(Int32.self, nodes.count),
                 missingTree: reserve(Int32.self, missingNodes.count), features: reserve(Int32.self, features.count)
             )
             let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
@@ -317,8 +330,9 @@ struct QuickScorer: Sendable {
             }
             tables = QuickScorerKernel.Tables(
                 trees: trees, features: place(features, at: at.features), featureCount: features.count,
-                start: place(start, at: at.start), threshold: place(nodes.map(\.threshold), at: at.threshold),
-                tree: place(nodes.map(\.tree), at: at.tree), mask: place(nodes.map(\.mask), at: at.mask),
+                start: place(start, at: at.start), threshold: place(thresholds, at: at.threshold),
+                first: place(first, at: at.first), tree: place(nodes.map(\.tree), at: at.tree),
+                mask: place(nodes.map(\.mask), at: at.mask),
                 missingStart: place(missingStart, at: at.missingStart),
                 missingTree: place(missingNodes.map(\.tree), at: at.missingTree),
                 missingMask: place(missingNodes.map(\.mask), at: at.missingMask))
