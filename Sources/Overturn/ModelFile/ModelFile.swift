@@ -70,11 +70,12 @@ public struct ModelFile: Sendable, Equatable, Codable {
         scorer().margins(matrix, threads: threads)
     }
 
-    /// The model made ready to score many batches (a tree ensemble's layout is built once).
-    public func scorer() -> Scorer {
+    /// The model made ready to score many batches (a tree ensemble's layout is built once, and
+    /// how matrices of `width` columns feed it).
+    public func scorer(width: Int? = nil) -> Scorer {
         switch model {
         case .logistic(let m): .logistic(m)
-        case .trees(let m): .trees(m.scorer())
+        case .trees(let m): .trees(m.scorer(width: width))
         }
     }
 

@@ -65,8 +65,9 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         scorer().margins(matrix, threads: threads)
     }
 
-    /// The model with its trees laid out for scoring, once: for scoring many batches.
-    public func scorer() -> Scorer { Scorer(self) }
+    /// The model with its trees laid out for scoring, once: for scoring many batches (of `width`
+    /// columns, when given: how they feed the trees is worked out once too).
+    public func scorer(width: Int? = nil) -> Scorer { Scorer(self, width: width) }
 
     /// A model's trees laid out for scoring (`TreeEnsembleScorer`), and how the extractor's
     /// columns feed its tree features.
@@ -75,16 +76,21 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         let baseScore: Double
         let trees: TreeEnsembleScorer
 
-        init(_ model: GradientBoostedTrees) {
+        let map: TreeFeatureMap?
+
+        init(_ model: GradientBoostedTrees, width: Int?) {
             features = model.features
             baseScore = model.baseScore
             trees = TreeEnsembleScorer(
                 model.trees, width: model.features.count, absent: TreeFeatureMap.absentValues(model.features))
+            map = width.map { TreeFeatureMap(features: model.features, width: $0) }
         }
 
         /// The log-odds of every row of `matrix`.
         public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
-            let map = TreeFeatureMap(features: features, width: matrix.width)
+            let map =
+                map.flatMap { $0.width == matrix.width ? $0 : nil }
+                ?? TreeFeatureMap(features: features, width: matrix.width)
             let n = matrix.rowCount
             var out = [Double](repeating: 0, count: n)
             out.withUnsafeMutableBufferPointer { o in

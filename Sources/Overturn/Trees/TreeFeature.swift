@@ -83,6 +83,8 @@ struct TreeFeatureMap: Sendable {
     let targets: [(feature: Int32, value: Float)]
     /// Per tree feature: its value when none of its columns is stored (0 for numbers and codes).
     let absent: [Float]
+    /// The matrix columns it reads.
+    var width: Int { start.count - 1 }
 
     init(features: [TreeFeature], width: Int) {
         var lists = [[(feature: Int32, value: Float)]](repeating: [], count: width)

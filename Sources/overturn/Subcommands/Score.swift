@@ -43,7 +43,7 @@ struct Score: ParsableCommand {
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: ArgumentHelp("Bytes of input per chunk of work.", visibility: .hidden))
-    var chunkBytes: Int = 1 << 20
+    var chunkBytes: Int = 256 << 10
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
