@@ -15,6 +15,15 @@ import Overturn
 let folder =
     ProcessInfo.processInfo.environment["OVERTURN_SCORING_DIR"] ?? NSTemporaryDirectory() + "/overturn-scoring"
 
+/// Without the prepared folder there is nothing to time: the suite says how to make it and is empty.
+let prepared: Bool = {
+    let found = FileManager.default.fileExists(atPath: folder + "/X_test.npy")
+    if !found {
+        print("Scoring: no \(folder)/X_test.npy; make it with Scripts/scoring_peers.py prepare (see README.md)")
+    }
+    return found
+}()
+
 let matrix: (values: [Float], rows: Int) = {
     let (values, shape) = try! NPYFile.read(Float.self, from: folder + "/X_test.npy")
     return (values, shape[0])
@@ -35,7 +44,7 @@ func model(_ name: String) -> GradientBoostedTrees {
     return model
 }
 
-let models = ["xgb_d6_t200", "lgb_l63_t500"].map { ($0, model($0)) }
+let models = prepared ? ["xgb_d6_t200", "lgb_l63_t500"].map { ($0, model($0)) } : []
 
 let rowsPerSecond = BenchmarkMetric.custom("rows/s", polarity: .prefersLarger, useScalingFactor: false)
 
