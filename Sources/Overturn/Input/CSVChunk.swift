@@ -32,8 +32,8 @@ struct RowEndScanner {
                 // Eight bytes at a time while none is a quote or a CR: only line feeds matter.
                 while i &+ 8 <= count {
                     let word = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)
-                    if hasZeroByte(word ^ quotes) || hasZeroByte(word ^ crs) { break }
-                    let feeds = zeroBytes(word ^ lfs)
+                    if zeroBytes(word ^ quotes) | zeroBytes(word ^ crs) != 0 { break }
+                    let feeds = everyZeroByte(word ^ lfs)
                     if feeds != 0 {
                         lines &+= feeds.nonzeroBitCount
                         lastRowEnd = i &+ (63 &- feeds.leadingZeroBitCount) / 8 &+ 1
@@ -77,22 +77,3 @@ struct RowEndScanner {
         linesAtLastRowEnd = lines
     }
 }
-
-private let quote = UInt8(ascii: "\"")
-private let comma = UInt8(ascii: ",")
-private let lf = UInt8(ascii: "\n")
-private let cr = UInt8(ascii: "\r")
-private let quotes: UInt64 = 0x2222_2222_2222_2222
-private let lfs: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
-private let crs: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
-
-/// The high bit set in each byte of `x` that is zero.
-@inline(__always)
-private func zeroBytes(_ x: UInt64) -> UInt64 {
-    // Exact (no false positives from borrows): per byte, (b & 0x7F) + 0x7F sets the high bit unless
-    // b & 0x7F == 0; OR with b catches b == 0x80.
-    ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
-}
-
-@inline(__always)
-private func hasZeroByte(_ x: UInt64) -> Bool { zeroBytes(x) != 0 }

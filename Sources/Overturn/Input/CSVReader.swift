@@ -525,18 +525,3 @@ public final class CSVReader {
         String(cString: strerror(errno))
     }
 }
-
-private let quote = UInt8(ascii: "\"")
-private let comma = UInt8(ascii: ",")
-private let lf = UInt8(ascii: "\n")
-private let cr = UInt8(ascii: "\r")
-private let commas: UInt64 = 0x2C2C_2C2C_2C2C_2C2C
-private let lfs: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
-private let crs: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
-
-/// High bit set in the bytes of `x` that are zero (exact for the lowest such byte, which is all the
-/// scan uses: borrows only run upward).
-@inline(__always)
-private func zeroBytes(_ x: UInt64) -> UInt64 {
-    (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
-}
