@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Runs `body(0) … body(iterations - 1)` at the same time on the machine's cores.
 ///
@@ -19,6 +20,26 @@ func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
 func parallelChunks(_ count: Int, threads: Int, minimum: Int = 8192, _ body: (Range<Int>) -> Void) {
     let chunks = max(1, min(threads, count / minimum))
     parallelFor(chunks) { c in body((count * c / chunks)..<(count * (c + 1) / chunks)) }
+}
+
+/// Runs `body` over `0..<count` cut into ranges of `block`, handed out one at a time to at most
+/// `threads` workers: a worker slowed by a busy core takes fewer of them. For work whose result
+/// does not depend on how it is cut (each row scored on its own).
+func parallelBlocks(_ count: Int, threads: Int, block: Int, _ body: (Range<Int>) -> Void) {
+    let blocks = (count + block - 1) / block
+    let workers = max(1, min(threads, blocks))
+    if workers == 1 {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    let next = Atomic<Int>(0)
+    parallelFor(workers) { _ in
+        while true {
+            let b = next.add(1, ordering: .relaxed).oldValue
+            if b >= blocks { return }
+            body((b * block)..<min(count, (b + 1) * block))
+        }
+    }
 }
 
 /// Runs `body(part, rows)` for each of `parts` contiguous, equal parts of `0..<count`, spread over at

@@ -95,7 +95,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             var out = [Double](repeating: 0, count: n)
             out.withUnsafeMutableBufferPointer { o in
                 let o = SharedBuffer(o)
-                parallelChunks(n, threads: threads, minimum: 4096) { range in
+                parallelBlocks(n, threads: threads, block: 8192) { range in
                     // A block of rows as dense tree-feature values (TreeEnsembleScorer.sums); only
                     // the values a row sets are put back to `absent` afterwards.
                     let block = TreeEnsembleScorer.block
@@ -139,7 +139,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         out.withUnsafeMutableBufferPointer { o in
             let o = SharedBuffer(o)
             let x = SharedBuffer(x)
-            parallelChunks(rows, threads: threads, minimum: 4096) { range in
+            parallelBlocks(rows, threads: threads, block: 8192) { range in
                 scorer.sums(
                     x.base + range.lowerBound * width, stride: width, rows: range.count, into: o.base + range.lowerBound
                 )
