@@ -209,12 +209,17 @@ struct QuickScorer: Sendable {
         var missingStart = [0]
         var nodes: [(threshold: Float, tree: Int32, mask: UInt64)] = []
         var missingNodes: [(tree: Int32, mask: UInt64)] = []
-        // Per feature, its distinct thresholds in increasing order, each with its nodes.
+        // Per feature, its distinct thresholds in increasing order, each with its nodes; nodes of
+        // one tree at one threshold (the same split in two branches) become one, masks ANDed.
         var thresholds: [Float] = []
         var first = [0]
         for f in 0..<width {
             for node in (byFeature[f] ?? []).sorted(by: { ($0.threshold, $0.tree) < ($1.threshold, $1.tree) }) {
                 if thresholds.count > start.last! && node.threshold == thresholds.last! {
+                    if node.tree == nodes.last!.tree {
+                        nodes[nodes.count - 1].mask &= node.mask
+                        continue
+                    }
                     first[first.count - 1] += 1
                 } else {
                     thresholds.append(node.threshold)
