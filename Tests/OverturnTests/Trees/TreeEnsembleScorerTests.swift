@@ -112,6 +112,13 @@ import Testing
         }
     }
 
+    @Test func noTreesScoreZero() {
+        let x = [Float](repeating: 1, count: 3 * Self.width)
+        var out = [Double](repeating: .nan, count: 3)
+        TreeEnsembleScorer([], width: Self.width).sums(x, stride: Self.width, rows: 3, into: &out)
+        #expect(out == [0, 0, 0])
+    }
+
     @Test func perfectTreesFillAll64Leaves() {
         let (_, trees) = Self.ensembles[0]
         #expect(trees.contains { $0.leafCount == 64 })
