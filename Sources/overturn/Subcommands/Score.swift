@@ -33,7 +33,10 @@ struct Score: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "The CSV to write, or - for standard output.")
     var output: String = "-"
 
-    @Option(help: "A column of INPUT to copy into the output after the probability (repeat for more).")
+    @Option(
+        help: ArgumentHelp(
+            "A column of INPUT to copy into the output after the probability (repeat, or list with commas).",
+            valueName: "column"))
     var keep: [String] = []
 
     @Flag(help: "Stop at the first row that cannot be scored, writing nothing, instead of listing it.")
