@@ -11,14 +11,16 @@ import OverturnKernels
 /// Two evaluators, each tree scored by one of them; a row's sum adds the trees' outputs in tree
 /// order either way, so the result does not depend on which evaluator, block size or thread count.
 ///
-/// - `QuickScorer` (Lucchese et al., SIGIR 2015) for trees of at most 64 leaves with numeric splits:
-///   the model is visited feature by feature, not tree by tree. Per feature, every node that splits
+/// - `QuickScorer` (Lucchese et al., SIGIR 2015) for trees of at most 64 leaves: the model is
+///   visited feature by feature, not tree by tree. Per feature, every node that splits
 ///   on it, sorted by threshold; a row's value sends it right at exactly the nodes of a prefix of
 ///   that list, and each such node rules out the leaves of its left subtree, a 64-bit mask ANDed
 ///   into its tree's leaf set. After all features, a tree's exit leaf is the lowest leaf left. The
 ///   work is the number of nodes a row goes right at, whatever the depth, and a feature whose value
 ///   sends it right nowhere (a one-hot code the row does not hold) costs one comparison.
-/// - A level-synchronous walk for the others (more leaves, or categorical splits): nodes in
+///   Categorical splits are looked up by level (`CategoryNodes`).
+/// - A level-synchronous walk for the others (more than 64 leaves, or category levels past
+///   `QuickScorer.maxLevels`): nodes in
 ///   16-byte records, each tree breadth first so a node's children sit side by side (the right is
 ///   `child + 1`), a leaf its own child; a block of rows takes exactly `depth` steps through a tree,
 ///   one level at a time for the whole block, without a branch per step.
@@ -40,7 +42,7 @@ struct TreeEnsembleScorer: Sendable {
         var walkTrees: [Tree] = []
         var slots: [Int32] = []
         for tree in trees {
-            if tree.leafCount <= 64 && !tree.categorySet.contains(where: { $0 >= 0 }) {
+            if tree.leafCount <= 64 && tree.categorySets.allSatisfy({ ($0.max() ?? 0) < QuickScorer.maxLevels }) {
                 slots.append(Int32(quickTrees.count))
                 quickTrees.append(tree)
             } else {
@@ -111,6 +113,9 @@ struct TreeEnsembleScorer: Sendable {
                                     visiting: touched == nil ? nil : UnsafeBufferPointer(start: visit, count: visits),
                                     into: leaves.baseAddress!, kernel: kernel)
                                 for i in alwaysVisit.count..<visits { listed[Int(visit[i])] = false }
+                                quick.categories.apply(
+                                    x + (start + group) * stride, stride: stride, count: count,
+                                    to: leaves.baseAddress!)
                             }
                             if walk.roots.isEmpty {
                                 quick.sums(leaves.baseAddress!, count: count, into: out + start + group)
@@ -143,6 +148,12 @@ struct QuickScorer: Sendable {
     /// Tree `t`'s leaves, left to right, are `leafValue[leafStart[t]...]`.
     let leafStart: [Int]
     let leafValue: [Double]
+    /// The categorical splits, looked up per row and level (`CategoryNodes`).
+    let categories: CategoryNodes
+
+    /// Trees whose category sets hold a level this high or higher are walked instead: the
+    /// per-level node lists would grow with it.
+    static let maxLevels: Int32 = 4096
     private let storage: Storage
 
     /// Which compilation of `QuickScorerKernel` runs.
@@ -174,6 +185,7 @@ struct QuickScorer: Sendable {
         self.trees = trees.count
         var byFeature: [Int: [(threshold: Float, tree: Int32, mask: UInt64)]] = [:]
         var missing: [Int: [(tree: Int32, mask: UInt64)]] = [:]
+        var byCategory: [Int: [CategoryNodes.Node]] = [:]
         var leafStart: [Int] = []
         var leafValue: [Double] = []
         for (t, tree) in trees.enumerated() {
@@ -199,10 +211,16 @@ struct QuickScorer: Sendable {
                 let width = last[left] - first[left] + 1
                 let leftLeaves: UInt64 = width == 64 ? ~0 : ((1 << UInt64(width)) - 1) << UInt64(first[left])
                 let f = Int(tree.feature[n])
+                if tree.categorySet[n] >= 0 {
+                    let levels = tree.categorySets[Int(tree.categorySet[n])]
+                    byCategory[f, default: []].append((levels, !tree.defaultLeft[n], Int32(t), ~leftLeaves))
+                    continue
+                }
                 byFeature[f, default: []].append((tree.threshold[n], Int32(t), ~leftLeaves))
                 if !tree.defaultLeft[n] { missing[f, default: []].append((Int32(t), ~leftLeaves)) }
             }
         }
+        categories = CategoryNodes(byCategory)
         let features = byFeature.keys.sorted()
         precondition((features.last ?? -1) < width, "a node splits on feature \(features.last!), of \(width)")
         var start = [0]
@@ -477,13 +495,89 @@ struct LevelWalk: Sendable {
                 if node.flags & 2 != 0 && !v.isNaN {
                     // A level outside the set's words (or not a level at all) goes right.
                     var inSet = false
-                    if v >= 0 && v < node.threshold * 64 {
+                    if v >= 0 && v < node.threshold * 64 && v == v.rounded(.down) {
                         let level = Int(v)
                         inSet = bitsets![Int(node.flags >> 2) + level >> 6] & (1 << UInt64(level & 63)) != 0
                     }
                     right = inSet ? 0 : 1
                 }
                 at[r] = node.child &+ right
+            }
+        }
+    }
+}
+
+/// QuickScorer's categorical splits. A row goes right at such a node when its level is not in the
+/// node's set (a value that is no level at all goes right everywhere; a missing one where missing
+/// values go right), so per feature and level the nodes a row goes right at are known in advance:
+/// a list of (tree, mask) for each level, one for "no level" and one for "missing". Each row of a
+/// group then ANDs its level's list into its own lane.
+struct CategoryNodes: Sendable {
+    typealias Node = (levels: [Int32], missingRight: Bool, tree: Int32, mask: UInt64)
+
+    /// Features with categorical nodes, and per feature the number of levels its sets mention.
+    let features: [Int32]
+    let levels: [Int]
+    /// Feature `features[i]`'s list for level `l` is `entries[start[i][l] ..< start[i][l + 1]]`;
+    /// `l = levels[i]` is "no level", `levels[i] + 1` "missing".
+    let start: [[Int]]
+    let tree: [Int32]
+    let mask: [UInt64]
+
+    init(_ byFeature: [Int: [Node]]) {
+        var features: [Int32] = []
+        var levels: [Int] = []
+        var start: [[Int]] = []
+        var tree: [Int32] = []
+        var mask: [UInt64] = []
+        for f in byFeature.keys.sorted() {
+            let nodes = byFeature[f]!
+            let count = Int(nodes.map { $0.levels.max() ?? 0 }.max() ?? 0) + 1
+            let sets = nodes.map { Set($0.levels) }
+            var offsets = [tree.count]
+            for level in 0..<(count + 2) {
+                for (node, set) in zip(nodes, sets) {
+                    let right = level < count ? !set.contains(Int32(level)) : level == count || node.missingRight
+                    if right {
+                        tree.append(node.tree)
+                        mask.append(node.mask)
+                    }
+                }
+                offsets.append(tree.count)
+            }
+            features.append(Int32(f))
+            levels.append(count)
+            start.append(offsets)
+        }
+        self.features = features
+        self.levels = levels
+        self.start = start
+        self.tree = tree
+        self.mask = mask
+    }
+
+    /// ANDs each of `count` rows' lists into its lane of `leaves` (after `QuickScorer.leafSets`).
+    @inline(__always)
+    func apply(
+        _ x: UnsafePointer<Float>, stride: Int, count: Int, to leaves: UnsafeMutablePointer<SIMD8<UInt64>>
+    ) {
+        guard !features.isEmpty else { return }
+        let lanes = UnsafeMutableRawPointer(leaves).assumingMemoryBound(to: UInt64.self)
+        for (i, f) in features.enumerated() {
+            let levelCount = levels[i]
+            for r in 0..<count {
+                let v = x[r * stride + Int(f)]
+                let list: Int
+                if v.isNaN {
+                    list = levelCount + 1
+                } else if v >= 0 && v < Float(levelCount) && v == v.rounded(.down) {
+                    list = Int(v)
+                } else {
+                    list = levelCount
+                }
+                for k in start[i][list]..<start[i][list + 1] {
+                    lanes[Int(tree[k]) &* 8 &+ r] &= mask[k]
+                }
             }
         }
     }

@@ -48,7 +48,7 @@ import Testing
     static func randomRows(_ random: inout RandomSource, count: Int) -> [Float] {
         (0..<(count * width)).map { i in
             if random.chance(0.1) { return .nan }
-            if i % width >= numericFeatures { return [0, 5, 63, 64, 99, 150, -1][random.int(7)] }
+            if i % width >= numericFeatures { return [0, 5, 63, 64, 99, 150, -1, 2.5][random.int(8)] }
             return random.chance(0.5) ? grid[random.int(grid.count)] : Float(random.uniform() * 6 - 3)
         }
     }
@@ -119,10 +119,14 @@ import Testing
         #expect(out == [0, 0, 0])
     }
 
-    @Test func perfectTreesFillAll64Leaves() {
+    @Test func eachEvaluatorHasItsTrees() {
         let (_, trees) = Self.ensembles[0]
         #expect(trees.contains { $0.leafCount == 64 })
         #expect(Self.ensembles[1].trees.allSatisfy { $0.leafCount > 64 })
+        // Categorical splits in trees of up to 64 leaves go through the QuickScorer's level lists.
+        let categorical = TreeEnsembleScorer(Self.ensembles[2].trees, width: Self.width)
+        #expect(categorical.walk.roots.isEmpty && categorical.quick.categories.features == [6, 7])
+        #expect(TreeEnsembleScorer(Self.ensembles[1].trees, width: Self.width).quick.trees == 0)
     }
 
     @Test func theSameOnAnyNumberOfThreads() {
