@@ -17,7 +17,6 @@ func writeRejects(_ rejects: [RowProblem], to path: String) throws {
 final class RejectsFile {
     let path: String
     private var out: OutputFile?
-    private(set) var count = 0
 
     init(path: String) { self.path = path }
 
@@ -26,7 +25,6 @@ final class RejectsFile {
             out = try OutputFile(path: path)
             try out!.write("line,column,reason\n")
         }
-        count += 1
         try out!.write(
             "\(problem.location.line),\(problem.location.column.map(String.init) ?? ""),\(csvQuoted(problem.message))\n"
         )
