@@ -155,8 +155,23 @@ public final class CSVReader {
     }
 
     /// Reads CSV text already in memory; `name` stands for the file in messages.
-    public init(bytes: some Collection<UInt8>, name: String = "<memory>") throws {
-        file = name
+    public convenience init(bytes: some Collection<UInt8>, name: String = "<memory>") throws {
+        self.init(memory: bytes, file: name)
+        try readHeader()
+    }
+
+    /// Reads the rows of a chunk cut by `nextChunk` from a file whose header is `header`, with
+    /// lines numbered as in that file.
+    public convenience init(chunk: CSVChunk, header: [String], file: String) {
+        self.init(memory: chunk.bytes, file: file)
+        self.header = header
+        nextLine = chunk.firstLine
+        dataStart = chunk.offset
+    }
+
+    /// A reader of `bytes`, all of them in its buffer: nothing more to read.
+    private init(memory bytes: some Collection<UInt8>, file: String) {
+        self.file = file
         fd = -1
         ownsDescriptor = false
         fileSize = bytes.count
@@ -167,26 +182,6 @@ public final class CSVReader {
         _ = UnsafeMutableBufferPointer(start: buffer, count: capacity).initialize(from: bytes)
         end = bytes.count
         atEOF = true
-        try readHeader()
-    }
-
-    /// Reads the rows of a chunk cut by `nextChunk` from a file whose header is `header`, with
-    /// lines numbered as in that file.
-    public init(chunk: CSVChunk, header: [String], file: String) {
-        self.file = file
-        fd = -1
-        ownsDescriptor = false
-        fileSize = chunk.bytes.count
-        maxRecordBytes = max(chunk.bytes.count, 1)
-        capacity = max(chunk.bytes.count, 4)
-        buffer = .allocate(capacity: capacity)
-        bounds = .allocate(capacity: 2 * boundsCapacity)
-        _ = UnsafeMutableBufferPointer(start: buffer, count: capacity).initialize(from: chunk.bytes)
-        end = chunk.bytes.count
-        atEOF = true
-        self.header = header
-        nextLine = chunk.firstLine
-        dataStart = chunk.offset
     }
 
     /// Reads CSV text from a string (tests, small inputs).
@@ -232,29 +227,30 @@ public final class CSVReader {
     /// not checked here: problems surface when the chunk is parsed, on their own lines.
     public func nextChunk(targetBytes: Int = 1 << 20) throws -> CSVChunk? {
         var scanner = RowEndScanner()
+        // The chunk's bytes and lines: up to the last row end found, or at the end all that is left.
+        var (size, lines) = (0, 0)
         while true {
             scanner.scan(buffer + position, count: end - position, atEnd: atEOF, enough: targetBytes)
-            if scanner.lastRowEnd >= targetBytes { break }
-            if atEOF {
-                guard end > position else { return nil }
-                let chunk = CSVChunk(
-                    bytes: Array(UnsafeBufferPointer(start: buffer + position, count: end - position)),
-                    firstLine: nextLine, offset: bytesConsumed)
-                bytesConsumed += end - position
-                position = end
-                return chunk
+            let cut = (scanner.lastRowEnd, scanner.linesAtLastRowEnd)
+            if scanner.lastRowEnd >= targetBytes {
+                (size, lines) = cut
+            } else if atEOF {
+                (size, lines) = (end - position, scanner.lines)
+            } else if end - position == capacity && scanner.lastRowEnd > 0 {
+                (size, lines) = cut  // a full buffer with a row end in it: cut there rather than grow
+            } else {
+                try fill()  // moves the bytes from `position` to the front: the scanner's offsets still hold
+                continue
             }
-            // A full buffer with a row end in it: cut there rather than grow for a long row.
-            if end - position == capacity && scanner.lastRowEnd > 0 { break }
-            try fill()  // moves the bytes from `position` to the front: the scanner's offsets still hold
+            break
         }
-        let size = scanner.lastRowEnd
+        guard size > 0 else { return nil }
         let chunk = CSVChunk(
             bytes: Array(UnsafeBufferPointer(start: buffer + position, count: size)), firstLine: nextLine,
             offset: bytesConsumed)
         bytesConsumed += size
         position += size
-        nextLine += scanner.linesAtLastRowEnd
+        nextLine += lines
         return chunk
     }
 
