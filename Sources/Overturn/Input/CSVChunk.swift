@@ -49,7 +49,7 @@ struct RowEndScanner {
                 } else if b == cr {
                     if i + 1 == count && !atEnd { break }
                     if i + 1 == count || bytes[i + 1] != lf { rowEnd(after: i) }  // a CR LF ends at the LF
-                } else if b == quote && (i == 0 || [comma, lf, cr].contains(bytes[i - 1])) {
+                } else if b == quote && (i == 0 || bytes[i - 1] == comma || bytes[i - 1] == lf || bytes[i - 1] == cr) {
                     inQuotes = true
                 }
                 i += 1
