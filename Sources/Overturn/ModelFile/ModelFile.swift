@@ -91,11 +91,16 @@ public struct ModelFile: Sendable, Equatable, Codable {
             case .trees(let s): s.margins(matrix, threads: threads)
             }
         }
+
+        /// The probability of an overturn for every row, on `threads` threads.
+        public func probabilities(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
+            margins(matrix, threads: threads).map(sigmoid)
+        }
     }
 
     /// The probability of an overturn for every row, on `threads` threads.
     public func probabilities(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
-        margins(matrix, threads: threads).map(sigmoid)
+        scorer().probabilities(matrix, threads: threads)
     }
 
     /// The trees, when the model is a tree ensemble.

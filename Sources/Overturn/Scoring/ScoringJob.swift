@@ -156,7 +156,7 @@ public struct ScoringJob {
         result.end = chunk.offset + chunk.bytes.count
         let reader = CSVReader(chunk: chunk, header: input.header, file: input.file)
         let batch = try file.extractor.transform(reader, bound: bound, keeping: keep) { result.rejects.append($0) }
-        let probabilities = scorer.margins(batch.matrix, threads: 1).map(sigmoid)
+        let probabilities = scorer.probabilities(batch.matrix, threads: 1)
         result.rows = probabilities.count
         result.output.reserveCapacity(probabilities.count * (24 + 16 * keep.count))
         for (r, p) in probabilities.enumerated() {
