@@ -2,26 +2,23 @@ import Foundation
 
 // Text that goes into CSV files people open in spreadsheets.
 
-/// A field for a CSV file, quoted when it needs to be.
+/// A field for a CSV file, quoted when it needs to be (text Overturn wrote itself, such as a
+/// rejected row's reason, which no spreadsheet would take for a formula).
 public func csvQuoted(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    var field: [UInt8] = []
+    appendTextField(text, spreadsheetSafe: false, to: &field)
+    return String(decoding: field, as: UTF8.self)
 }
 
-/// A text cell that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a
-/// carriage return) gets a leading apostrophe, so it opens as text.
-public func spreadsheetSafe(_ text: String) -> String {
-    guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
-    return "'" + text
-}
-
-/// Appends `text` to `line` as a CSV text field: spreadsheet-safe, quoted when it needs to be.
+/// Appends `text` to `line` as a CSV field: quoted when it holds a comma, a quote or a line break
+/// (quotes doubled). With `spreadsheetSafe`, a cell that a spreadsheet would run as a formula (it
+/// starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, so it opens as text.
 @inline(__always)
-func appendTextField(_ text: String, to line: inout [UInt8]) {
+func appendTextField(_ text: String, spreadsheetSafe: Bool = true, to line: inout [UInt8]) {
     var text = text
     text.withUTF8 { bytes in
         let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-        let formula = bytes.first.map { "=+-@\t\r".utf8.contains($0) } ?? false
+        let formula = spreadsheetSafe && (bytes.first.map { "=+-@\t\r".utf8.contains($0) } ?? false)
         if !needsQuotes && !formula {
             line.append(contentsOf: bytes)
             return
