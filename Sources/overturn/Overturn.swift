@@ -23,6 +23,7 @@ struct OverturnCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Validate.self, Train.self, Score.self, Inspect.self, Import.self, Export.self, Features.self, Generate.self,
+            Validate.self, Train.self, Score.self, Explain.self, Inspect.self, Import.self, Export.self, Features.self,
+            Generate.self,
         ])
 }

@@ -407,4 +407,68 @@ private func files(in folder: URL) throws -> [String] {
         #expect(open.err.contains("open.csv:305:1: "))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("open-scores.csv").path))
     }
+
+    /// `explain` with the default model: one claim's waterfall by id and by line, JSON for one and
+    /// for all (by column and by feature), and `score --reasons` wording the same reasons.
+    @Test func explainAndScoreReasons() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try overturn(["generate", "--rows", "300", "--seed", "4", "-o", "c.csv"], in: folder)
+        var text = try String(contentsOf: folder.appendingPathComponent("c.csv"), encoding: .utf8)
+        text += "CLMSHORT,Aetna\n"
+        try text.write(to: folder.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+        let id = String(text.split(separator: "\n")[5].prefix { $0 != "," })  // the claim on line 6
+
+        let byID = try overturn(["explain", "c.csv", "--id", id], in: folder)
+        #expect(byID.status == 0)
+        let waterfall = byID.out.split(separator: "\n")
+        #expect(waterfall[0].hasPrefix("\(id) (line 6): ") && waterfall[0].hasSuffix("% chance that an appeal wins"))
+        #expect(waterfall[1].hasPrefix("  base rate "))
+        #expect(try overturn(["explain", "c.csv", "--row", "6"], in: folder).out == byID.out)
+
+        let one = try overturn(["explain", "c.csv", "--row", "6", "--json"], in: folder)
+        let object = try JSONSerialization.jsonObject(with: Data(one.out.utf8)) as! [String: Any]
+        #expect(object["id"] as? String == id)
+        let contributions = object["contributions"] as! [String: Double]
+        #expect(contributions.count == 14)
+        let margin = object["margin"] as! Double
+        #expect(abs(contributions.values.reduce(object["base"] as! Double, +) - margin) < 1e-9)
+        let probability = object["probability"] as! Double
+        #expect(waterfall.last!.hasSuffix(String(format: "%5.1f%%", 100 * probability)))
+
+        // Every claim, one object per line; the short row goes to the rejects file.
+        let all = try overturn(["explain", "c.csv", "--json", "--by", "feature", "-o", "e.jsonl"], in: folder)
+        #expect(all.status == 1)
+        #expect(all.err.contains("1 rows were not explained; see e.jsonl.rejects.csv"))
+        let lines = try String(contentsOf: folder.appendingPathComponent("e.jsonl"), encoding: .utf8)
+            .split(separator: "\n")
+        #expect(lines.count == 300)
+        let fifth = try JSONSerialization.jsonObject(with: Data(lines[4].utf8)) as! [String: Any]
+        #expect(fifth["id"] as? String == id)
+        let features = fifth["contributions"] as! [String: Double]
+        #expect(features.keys.contains { $0.hasPrefix("payer=") })
+        #expect(abs(features.values.reduce(fifth["base"] as! Double, +) - margin) < 1e-9)
+
+        // score --reasons 3: the first three reasons of the waterfall, in the same words.
+        let scored = try overturn(["score", "c.csv", "--reasons", "3", "-o", "s.csv"], in: folder)
+        #expect(scored.status == 1)
+        let rows = try String(contentsOf: folder.appendingPathComponent("s.csv"), encoding: .utf8)
+            .split(separator: "\n")
+        #expect(rows[0] == "claim_id,probability,reason_1,reason_2,reason_3")
+        let reasons = rows[5].split(separator: ",").dropFirst(2)
+        #expect(reasons.count == 3)
+        for (reason, step) in zip(reasons, waterfall[2...4]) {
+            // `payer = Aetna: -9.1 pts` against `  payer = Aetna   -9.1 pts  ----   41.0%`.
+            let words = reason.split(separator: ":")
+            #expect(step.hasPrefix("  " + words[0] + " "))
+            #expect(step.contains(words[1].trimmingCharacters(in: .whitespaces) + " "))
+        }
+
+        let missing = try overturn(["explain", "c.csv", "--id", "NOPE"], in: folder)
+        #expect(missing.status != 0)
+        #expect(missing.err.contains("c.csv: no claim with id NOPE"))
+        let bad = try overturn(["explain", "c.csv", "--row", "302"], in: folder)
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("c.csv:302:"))
+    }
 }

@@ -8,6 +8,10 @@
 // The data: the folder named by OVERTURN_SCORING_DIR (default: the system's temporary folder +
 // /overturn-scoring), filled by `scoring_peers.py prepare`; see Benchmarks/README.md. Before timing,
 // each model's margins are checked against the library's own (`*_margins.npy`).
+//
+// TreeSHAP (`GradientBoostedTrees.Explainer.contributions(features:)`) on the XGBoost model and the
+// first 2,000 test rows, against XGBoost's `pred_contribs` timed by `shap_peers.py time`, when
+// `shap_peers.py prepare` has added its rows to the folder.
 import Benchmark
 import Foundation
 import Overturn
@@ -46,6 +50,29 @@ func model(_ name: String) -> GradientBoostedTrees {
 
 let models = prepared ? ["xgb_d6_t200", "lgb_l63_t500"].map { ($0, model($0)) } : []
 
+/// TreeSHAP's rows (the first 2,000 test rows, `shap_peers.py prepare`) and the XGBoost model,
+/// after checking every contribution and the bias against XGBoost's `pred_contribs` (1e-5).
+let explained: (model: GradientBoostedTrees, x: [Float], rows: Int)? = {
+    guard prepared, FileManager.default.fileExists(atPath: folder + "/X_shap.npy") else {
+        if prepared { print("TreeSHAP: no \(folder)/X_shap.npy; make it with Scripts/shap_peers.py prepare") }
+        return nil
+    }
+    let model = models.first { $0.0 == "xgb_d6_t200" }!.1
+    let (x, shape) = try! NPYFile.read(Float.self, from: folder + "/X_shap.npy")
+    let expected = try! NPYFile.read(Double.self, from: folder + "/xgb_d6_t200_contribs.npy").values
+    let explainer = model.explainer()
+    let phi = x.withUnsafeBufferPointer { explainer.contributions(features: $0, rows: shape[0], threads: 2) }
+    let width = model.features.count
+    var worst = 0.0
+    for r in 0..<shape[0] {
+        for f in 0..<width { worst = max(worst, abs(phi[r * width + f] - expected[r * (width + 1) + f])) }
+        worst = max(worst, abs(explainer.base - expected[r * (width + 1) + width]))
+    }
+    print("TreeSHAP: largest |contribution - XGBoost's pred_contribs| over \(shape[0]) rows: \(worst)")
+    precondition(worst < 1e-5, "TreeSHAP does not explain as XGBoost does")
+    return (model, x, shape[0])
+}()
+
 let rowsPerSecond = BenchmarkMetric.custom("rows/s", polarity: .prefersLarger, useScalingFactor: false)
 
 let benchmarks: @Sendable () -> Void = {
@@ -64,6 +91,25 @@ let benchmarks: @Sendable () -> Void = {
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 blackHole(margins)
                 benchmark.measurement(rowsPerSecond, Int(Double(matrix.rows) / seconds))
+            }
+        }
+    }
+    if let (model, x, rows) = explained {
+        let explainer = model.explainer()
+        for threads in [1, 2] {
+            Benchmark(
+                "TreeSHAP: xgb_d6_t200, \(threads) thread\(threads == 1 ? "" : "s")",
+                configuration: .init(
+                    metrics: [.wallClock, rowsPerSecond], timeUnits: .milliseconds, warmupIterations: 1,
+                    maxDuration: .seconds(20), maxIterations: 5)
+            ) { benchmark in
+                let start = DispatchTime.now().uptimeNanoseconds
+                let phi = x.withUnsafeBufferPointer {
+                    explainer.contributions(features: $0, rows: rows, threads: threads)
+                }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                blackHole(phi)
+                benchmark.measurement(rowsPerSecond, Int(Double(rows) / seconds))
             }
         }
     }

@@ -49,5 +49,24 @@ extension GradientBoostedTrees {
             }
             return phi
         }
+
+        /// The contributions of `rows` rows given as tree-feature values, row after row
+        /// (`features.count` values each, NaN for missing): TreeSHAP alone, without feature
+        /// extraction. Row `r`'s contribution of feature `f` is at `[r * features.count + f]`.
+        public func contributions(features x: UnsafeBufferPointer<Float>, rows: Int, threads: Int = 1) -> [Double] {
+            let width = features.count
+            precondition(x.count >= rows * width, "\(rows) rows of \(width) features need \(rows * width) values")
+            var phi = [Double](repeating: 0, count: rows * width)
+            phi.withUnsafeMutableBufferPointer { phi in
+                let out = SharedBuffer(phi)
+                let x = SharedBuffer(x)
+                parallelBlocks(rows, threads: threads, block: 64) { range in
+                    shap.contributions(
+                        x.base + range.lowerBound * width, stride: width, rows: range.count,
+                        into: out.base + range.lowerBound * width, phiStride: width)
+                }
+            }
+            return phi
+        }
     }
 }

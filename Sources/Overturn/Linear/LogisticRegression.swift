@@ -219,47 +219,9 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         return out
     }
 
-    /// Contributions summed per input column (all columns of one schema feature are one reason).
-    public func contributionsByFeature(_ matrix: FeatureMatrix, row i: Int, extractor: FeatureExtractor)
-        -> (base: Double, contributions: [Double])
-    {
-        let (base, perColumn) = contributions(matrix, row: i)
-        var grouped = [Double](repeating: 0, count: extractor.schema.features.count)
-        for (column, value) in perColumn.enumerated() { grouped[extractor.columnFeature[column]] += value }
-        return (base, grouped)
-    }
-
     /// The probability of an overturn for every row of `matrix`.
     public func probabilities(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
         margins(matrix, threads: threads).map(sigmoid)
-    }
-
-    /// Exact contributions of every column to row `i`'s log-odds, `wⱼ·(x̃ⱼ − meanⱼ)` in the design
-    /// space, and the base value (the margin at the training means): base + Σ contributions = margin.
-    public func contributions(_ matrix: FeatureMatrix, row i: Int) -> (base: Double, contributions: [Double]) {
-        var x = [Double](repeating: 0, count: weights.count)  // the design row
-        var scalingOf = [Int](repeating: -1, count: weights.count)
-        for (k, s) in scaling.enumerated() {
-            scalingOf[s.column] = k
-            x[s.column] = -s.mean / s.scale  // an absent entry is a raw 0
-        }
-        for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
-            let j = Int(matrix.columns[k])
-            let v = Double(matrix.values[k])
-            if scalingOf[j] >= 0 {
-                let s = scaling[scalingOf[j]]
-                x[j] = v.isNaN ? 0 : (v - s.mean) / s.scale
-            } else {
-                x[j] = v
-            }
-        }
-        var base = intercept
-        var contributions = [Double](repeating: 0, count: weights.count)
-        for j in 0..<weights.count {
-            base += weights[j] * columnMeans[j]
-            contributions[j] = weights[j] * (x[j] - columnMeans[j])
-        }
-        return (base, contributions)
     }
 }
 

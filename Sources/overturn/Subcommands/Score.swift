@@ -6,8 +6,8 @@ struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score claims: the probability that each appeal wins.",
         discussion: """
-            Writes one line per claim, `ID,probability` (then any --keep columns), in the order of \
-            INPUT. A label column in INPUT is ignored. The input streams through in chunks, on all \
+            Writes one line per claim, `ID,probability` (then --reasons and any --keep columns), in \
+            the order of INPUT. A label column in INPUT is ignored. The input streams through in chunks, on all \
             cores, in constant memory whatever its size.
 
             Rows that cannot be scored are listed in OUTPUT.rejects.csv (scores.rejects.csv when \
@@ -21,6 +21,7 @@ struct Score: ParsableCommand {
 
               overturn score Datasets/claims-sample.csv -o scores.csv
               overturn score export.csv --model model.json --keep payer --keep billed_amount -o scores.csv
+              overturn score denials.csv --reasons 3 -o scores.csv
               cat export.csv | overturn score - --model model.json > scores.csv
             """)
 
@@ -39,6 +40,12 @@ struct Score: ParsableCommand {
             valueName: "column"))
     var keep: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Add the K largest reasons for each probability (reason_1 … reason_K), as `overturn explain` words them.",
+            valueName: "K"))
+    var reasons: Int = 0
+
     @Flag(help: "Stop at the first row that cannot be scored, writing nothing, instead of listing it.")
     var strict = false
 
@@ -50,6 +57,7 @@ struct Score: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard reasons >= 0 else { throw ValidationError("--reasons must be 0 or more") }
         guard chunkBytes >= 1 else { throw ValidationError("--chunk-bytes must be at least 1") }
     }
 
@@ -62,6 +70,7 @@ struct Score: ParsableCommand {
         options.threads = threads
         options.keep = keep.flatMap { $0.split(separator: ",").map(String.init) }
         options.strict = strict
+        options.reasons = reasons
         options.chunkBytes = chunkBytes
         let job: ScoringJob
         do {

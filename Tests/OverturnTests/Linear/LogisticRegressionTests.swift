@@ -66,9 +66,11 @@ private let tiny = Schema(
             try CSVReader(path: path), schema: .claims, requireLabel: true)
         let model = try LogisticRegression.fit(batch, extractor: extractor)
         let margins = model.margins(batch.matrix)
+        let contributions = model.contributions(batch.matrix)
+        let width = extractor.width
         for i in stride(from: 0, to: batch.matrix.rowCount, by: 37) {
-            let (base, contributions) = model.contributions(batch.matrix, row: i)
-            #expect(abs(base + contributions.reduce(0, +) - margins[i]) < 1e-9)
+            let sum = contributions[(i * width)..<((i + 1) * width)].reduce(model.contributionBase, +)
+            #expect(abs(sum - margins[i]) < 1e-9)
         }
     }
 
@@ -85,9 +87,12 @@ private let tiny = Schema(
         let fromDense = dense.withUnsafeBufferPointer { model.margins(dense: $0, rows: batch.matrix.rowCount) }
         #expect(zip(sparse, fromDense).allSatisfy { abs($0 - $1) < 1e-5 })
         // Grouped by input column, the contributions still sum to the margin.
-        let (base, grouped) = model.contributionsByFeature(batch.matrix, row: 5, extractor: extractor)
-        #expect(grouped.count == 3)
-        #expect(abs(base + grouped.reduce(0, +) - sparse[5]) < 1e-9)
+        let file = ModelFile(
+            extractor: extractor, model: .logistic(model),
+            training: .init(dataFile: "tiny.csv", rows: 60, positiveRows: 20, rejectedRows: 0))
+        let explanations = Explainer(file).explain(batch.matrix)
+        #expect(explanations[5].inputs.count == 3)
+        for (explanation, margin) in zip(explanations, sparse) { #expect(abs(explanation.margin - margin) < 1e-9) }
     }
 
     @Test func threadsDoNotChangeTheScores() throws {

@@ -1,0 +1,118 @@
+import Foundation
+
+/// Why a model scored rows as it did: the margin expected before anything is known about a row
+/// (`base`), and how much each of the model's features, and so each input column, moved the row's
+/// margin from there, in log-odds. Trees: exact TreeSHAP (`TreeSHAP`); logistic regression: exact
+/// linear contributions `wⱼ·(x̃ⱼ − meanⱼ)`. Either way `base` plus a row's contributions is its
+/// margin.
+///
+/// ```swift
+/// let explainer = Explainer(try ModelFile.load(path: "Models/claims-trees.json"))
+/// let batch = try explainer.extractor.transform(CSVReader(path: "denials.csv"))
+/// for explanation in explainer.explain(batch.matrix) {
+///     print(explanation.probability, explanation.reasons().first!)
+/// }
+/// ```
+public struct Explainer: Sendable {
+    public let extractor: FeatureExtractor
+    /// What contributions are measured over: the tree features, or the extractor's columns.
+    public let featureNames: [String]
+    /// For every feature, the input (schema feature) it belongs to: the unit of a reason.
+    public let featureInput: [Int]
+    /// The margin before anything is known about a row.
+    public let base: Double
+    let model: Model
+
+    enum Model: Sendable {
+        case trees(GradientBoostedTrees.Explainer)
+        case logistic(LogisticRegression)
+    }
+
+    public init(_ file: ModelFile) {
+        extractor = file.extractor
+        switch file.model {
+        case .trees(let trees):
+            let explainer = trees.explainer()
+            model = .trees(explainer)
+            featureNames = trees.features.map(\.name)
+            featureInput = trees.features.map { file.extractor.columnFeature[$0.column] }
+            base = explainer.base
+        case .logistic(let logistic):
+            model = .logistic(logistic)
+            featureNames = file.extractor.columnNames
+            featureInput = file.extractor.columnFeature
+            base = logistic.contributionBase
+        }
+    }
+
+    /// The input columns, in schema order.
+    public var inputNames: [String] { extractor.schema.features.map(\.column) }
+
+    /// Row `r`'s contribution of feature `f` at `[r * featureNames.count + f]`, for the rows `rows`
+    /// of `matrix` (extracted by `extractor`).
+    public func contributions(_ matrix: FeatureMatrix, rows: Range<Int>? = nil, threads: Int = 1) -> [Double] {
+        switch model {
+        case .trees(let explainer): explainer.contributions(matrix, rows: rows, threads: threads)
+        case .logistic(let logistic): logistic.contributions(matrix, rows: rows)
+        }
+    }
+
+    /// The explanations of the rows `rows` of `matrix`, contributions summed per input column.
+    public func explain(_ matrix: FeatureMatrix, rows: Range<Int>? = nil, threads: Int = 1) -> [Explanation] {
+        let rows = rows ?? 0..<matrix.rowCount
+        let phi = contributions(matrix, rows: rows, threads: threads)
+        let width = featureNames.count
+        let inputs = extractor.schema.features.count
+        return (0..<rows.count).map { r in
+            var byInput = [Double](repeating: 0, count: inputs)
+            for f in 0..<width { byInput[featureInput[f]] += phi[r * width + f] }
+            return Explanation(base: base, inputs: byInput)
+        }
+    }
+}
+
+/// One row's explanation: the base value and each input column's contribution, in log-odds.
+public struct Explanation: Sendable, Equatable {
+    /// The margin before anything is known about the row.
+    public var base: Double
+    /// Per input column (schema order), how much it moved the margin.
+    public var inputs: [Double]
+
+    public init(base: Double, inputs: [Double]) {
+        self.base = base
+        self.inputs = inputs
+    }
+
+    /// The row's margin: the base plus every contribution.
+    public var margin: Double { inputs.reduce(base, +) }
+    public var probability: Double { sigmoid(margin) }
+    public var baseProbability: Double { sigmoid(base) }
+
+    /// One input's part in a row's probability.
+    public struct Reason: Sendable, Equatable {
+        /// The input column (schema index).
+        public var input: Int
+        public var logOdds: Double
+        /// Percentage points of probability, as the waterfall adds them.
+        public var points: Double
+    }
+
+    /// The inputs that moved the margin, largest first (by |log-odds|; ties in schema order), as a
+    /// waterfall: starting at the base probability, each reason's points are the change in
+    /// probability when its log-odds are added to those before it, so the points of all reasons
+    /// add up to the probability minus the base probability exactly. Inputs that contribute
+    /// nothing are left out.
+    public func reasons() -> [Reason] {
+        let order = inputs.indices.filter { inputs[$0] != 0 }.sorted {
+            abs(inputs[$0]) != abs(inputs[$1]) ? abs(inputs[$0]) > abs(inputs[$1]) : $0 < $1
+        }
+        var margin = base
+        var probability = sigmoid(base)
+        return order.map { i in
+            margin += inputs[i]
+            let next = sigmoid(margin)
+            defer { probability = next }
+            return Reason(input: i, logOdds: inputs[i], points: (next - probability) * 100)
+        }
+    }
+}

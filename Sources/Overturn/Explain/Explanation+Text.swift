@@ -1,0 +1,58 @@
+import Foundation
+
+extension Explainer {
+    /// A reason in words, for a caseworker: `payer = Aetna: -9.1 pts` (the input column, the row's
+    /// value from `FeatureExtractor.describe`, and the reason's points).
+    public func words(_ reason: Explanation.Reason, values: [String]) -> String {
+        "\(inputNames[reason.input]) = \(values[reason.input]): \(Self.points(reason.points))"
+    }
+
+    /// `+6.2 pts`, `-0.4 pts`.
+    public static func points(_ points: Double) -> String {
+        String(format: "%+.1f pts", points)
+    }
+
+    /// One row's explanation as a JSON object on one line: `id`, `line`, `base`, `margin` and
+    /// `probability`, and `contributions` in log-odds, by input column (every column) or, with
+    /// `features`, by model feature (those that are not zero).
+    public func json(
+        _ explanation: Explanation, features: ArraySlice<Double>? = nil, id: String, line: Int
+    ) -> String {
+        var text = "{\"id\":\(jsonString(id)),\"line\":\(line),\"base\":\(jsonNumber(explanation.base))"
+        text += ",\"margin\":\(jsonNumber(explanation.margin)),\"probability\":\(jsonNumber(explanation.probability))"
+        text += ",\"contributions\":{"
+        var first = true
+        func add(_ name: String, _ value: Double) {
+            text += (first ? "" : ",") + jsonString(name) + ":" + jsonNumber(value)
+            first = false
+        }
+        if let features {
+            for (f, value) in zip(featureNames, features) where value != 0 { add(f, value) }
+        } else {
+            for (name, value) in zip(inputNames, explanation.inputs) { add(name, value) }
+        }
+        return text + "}}"
+    }
+}
+
+/// A JSON string literal of `text`.
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+/// A JSON number: the shortest text that reads back as the same Double (non-finite: null).
+func jsonNumber(_ value: Double) -> String {
+    value.isFinite ? "\(value)" : "null"
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import Overturn
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain predictions: what moved each claim's probability, and by how much.",
+        discussion: """
+            Each input column's contribution is measured in log-odds from the model's base value \
+            (the margin expected before anything is known about a claim): exact TreeSHAP for trees, \
+            exact linear contributions for logistic regression. Base plus contributions is the \
+            claim's margin. In the waterfall the reasons come largest first, each in probability \
+            points added to the ones above it, from the base rate to the claim's probability.
+
+            With --id or --row, one claim: a waterfall on the terminal, or one JSON object with \
+            --json. Without them, every claim: waterfalls one after another, or one JSON object per \
+            line with --json (`id`, `line`, `base`, `margin`, `probability`, `contributions` in \
+            log-odds by input column; with --by feature, by model feature, leaving out zeros). \
+            Rows that cannot be explained go to OUTPUT.rejects.csv (explanations.rejects.csv when \
+            OUTPUT is -) and the run ends with status 1.
+
+              overturn explain Datasets/claims-sample.csv --id CLM0000000004
+              overturn explain denials.csv --row 17 --model model.json
+              overturn explain denials.csv --json -o explanations.jsonl
+            """)
+
+    enum Grouping: String, ExpressibleByArgument, CaseIterable {
+        case column, feature
+    }
+
+    @Argument(help: "The CSV of claims, or - for standard input.")
+    var input: String
+
+    @Option(help: "The model file; default: the shipped one (as for `overturn score`).")
+    var model: String?
+
+    @Option(help: "Explain only the claim with this id.")
+    var id: String?
+
+    @Option(help: "Explain only the claim on this line of INPUT (its row number in a spreadsheet; the header is 1).")
+    var row: Int?
+
+    @Flag(help: "JSON instead of text: one object, or one per line for every claim.")
+    var json = false
+
+    @Option(help: "JSON contributions by input column, or by model feature.")
+    var by: Grouping = .column
+
+    @Option(name: [.short, .customLong("output")], help: "Where to write, or - for standard output.")
+    var output: String = "-"
+
+    @Option(help: "Threads to explain on; the output does not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard id == nil || row == nil else { throw ValidationError("give --id or --row, not both") }
+        if let row, row < 2 { throw ValidationError("--row counts lines of INPUT: the first claim is on line 2") }
+    }
+
+    func run() throws {
+        let file = try ModelFile.load(path: try model ?? DefaultModel.path())
+        let explainer = Explainer(file)
+        let reader = try CSVReader(path: input)
+        let bound = try BoundSchema(
+            file.extractor.schema, header: reader.header, file: reader.file, requireLabel: false)
+        let out = try OutputFile(path: output)
+        let single = id != nil || row != nil
+        let rejects = RejectsFile(path: (output == "-" ? "explanations" : output) + ".rejects.csv")
+        var rejected = 0
+        var found = false
+        while !found, let chunk = try reader.nextChunk(targetBytes: 1 << 20) {
+            var problems: [RowProblem] = []
+            let batch = try file.extractor.transform(
+                CSVReader(chunk: chunk, header: reader.header, file: reader.file), bound: bound
+            ) { problems.append($0) }
+            if single {
+                if let row, let problem = problems.first(where: { $0.location.line == row }) {
+                    throw CommandFailure("\(problem) (the row asked for cannot be explained)")
+                }
+                guard
+                    let r = batch.ids.indices.first(where: { id != nil ? batch.ids[$0] == id : batch.lines[$0] == row })
+                else { continue }
+                found = true
+                let explanation = explainer.explain(batch.matrix, rows: r..<(r + 1))[0]
+                if json {
+                    let features = by == .feature ? explainer.contributions(batch.matrix, rows: r..<(r + 1))[...] : nil
+                    try out.write(
+                        explainer.json(explanation, features: features, id: batch.ids[r], line: batch.lines[r]) + "\n")
+                } else {
+                    try out.write(
+                        Self.waterfall(
+                            explanation, explainer: explainer,
+                            values: file.extractor.describe(row: r, of: batch.matrix),
+                            id: batch.ids[r], line: batch.lines[r]))
+                }
+                break
+            }
+            for problem in problems { try rejects.add(problem) }
+            rejected += problems.count
+            let explanations = explainer.explain(batch.matrix, threads: threads)
+            let features = json && by == .feature ? explainer.contributions(batch.matrix, threads: threads) : []
+            let width = explainer.featureNames.count
+            var text = ""
+            for (r, explanation) in explanations.enumerated() {
+                if json {
+                    let own = by == .feature ? features[(r * width)..<((r + 1) * width)] : nil
+                    text += explainer.json(explanation, features: own, id: batch.ids[r], line: batch.lines[r]) + "\n"
+                } else {
+                    text +=
+                        Self.waterfall(
+                            explanation, explainer: explainer,
+                            values: file.extractor.describe(row: r, of: batch.matrix),
+                            id: batch.ids[r], line: batch.lines[r]) + "\n"
+                }
+            }
+            try out.write(text)
+        }
+        if single && !found {
+            let what = id.map { "no claim with id \($0)" } ?? "no claim on line \(row!)"
+            throw CommandFailure("\(reader.file): \(what)")
+        }
+        try rejects.finish()
+        try out.commit()
+        if rejected > 0 {
+            Terminal.say("error: \(grouped(rejected)) rows were not explained; see \(rejects.path)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// One claim's waterfall:
+    ///
+    /// ```
+    /// CLM0000000004 (line 5): 60.5% chance that an appeal wins
+    ///   base rate                                                 42.1%
+    ///   has_medical_necessity_letter = yes   +12.0 pts  ██████    54.1%
+    ///   ...
+    /// ```
+    static func waterfall(
+        _ explanation: Explanation, explainer: Explainer, values: [String], id: String, line: Int
+    ) -> String {
+        let reasons = explanation.reasons()
+        let labels = reasons.map { "\(explainer.inputNames[$0.input]) = \(values[$0.input])" }
+        let labelWidth = min(60, max(9, labels.map(\.count).max() ?? 0))
+        let largest = max(reasons.map { abs($0.points) }.max() ?? 0, 1e-9)
+        let barWidth = 24
+        func percent(_ p: Double) -> String { String(format: "%5.1f%%", 100 * p) }
+        func pad(_ text: String, _ width: Int) -> String {
+            text.count >= width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
+        }
+        var text =
+            "\(id) (line \(line)): \(percent(explanation.probability).trimmingCharacters(in: .whitespaces)) chance that an appeal wins\n"
+        text +=
+            "  \(pad("base rate", labelWidth))  \(String(repeating: " ", count: 10 + barWidth))  \(percent(explanation.baseProbability))\n"
+        var margin = explanation.base
+        for (reason, label) in zip(reasons, labels) {
+            margin += reason.logOdds
+            let length = Int((abs(reason.points) / largest * Double(barWidth)).rounded())
+            let bar = String(repeating: reason.points >= 0 ? "+" : "-", count: max(length, 1))
+            text += "  \(pad(label, labelWidth))  \(pad(Explainer.points(reason.points), 10))"
+            text += "\(pad(bar, barWidth))  \(percent(1 / (1 + exp(-margin))))\n"
+        }
+        return text
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+@testable import Overturn
+
+/// Explanations grouped per input column, their waterfall of reasons, and rows put back in words.
+@Suite struct ExplainerTests {
+    /// 30 trees on the claims sample (categories native: tree features are whole columns).
+    static let sample: (file: ModelFile, batch: FeatureBatch) = {
+        let path = repositoryRoot.appendingPathComponent("Datasets/claims-sample.csv").path
+        let (extractor, batch) = try! FeatureExtractor.fitTransform(
+            CSVReader(path: path), schema: .claims, requireLabel: true)
+        var options = GradientBoostedTrees.Options()
+        options.trees = 30
+        let model = try! GradientBoostedTrees.fit(batch, extractor: extractor, options: options)
+        let file = ModelFile(
+            extractor: extractor, model: .trees(model),
+            training: .init(dataFile: "claims-sample.csv", rows: 5000, positiveRows: 0, rejectedRows: 0))
+        return (file, batch)
+    }()
+
+    @Test func explanationsAddUpToTheMarginOnAnyNumberOfThreads() {
+        let (file, batch) = Self.sample
+        let explainer = Explainer(file)
+        let one = explainer.explain(batch.matrix, threads: 1)
+        #expect(explainer.explain(batch.matrix, threads: 2) == one)
+        #expect(one.count == 5000)
+        #expect(one[0].inputs.count == file.extractor.schema.features.count)
+        for (explanation, margin) in zip(one, file.margins(batch.matrix)) {
+            #expect(abs(explanation.margin - margin) < 1e-9)
+        }
+        // A slice of rows is explained as those rows of the whole.
+        #expect(explainer.explain(batch.matrix, rows: 100..<110) == Array(one[100..<110]))
+    }
+
+    @Test func reasonsAreAWaterfallLargestFirst() {
+        let explanation = Explanation(base: -0.5, inputs: [0.2, 0, -0.9, 0.2, 1.4])
+        let reasons = explanation.reasons()
+        #expect(reasons.map(\.input) == [4, 2, 0, 3])  // zero left out; ties in schema order
+        let total = reasons.reduce(0) { $0 + $1.points }
+        #expect(abs(total - 100 * (explanation.probability - explanation.baseProbability)) < 1e-9)
+        // The first reason moves from the base probability.
+        #expect(abs(reasons[0].points - 100 * (sigmoid(0.9) - sigmoid(-0.5))) < 1e-12)
+        #expect(reasons[1].points < 0)
+    }
+
+    @Test func rowsAreDescribedInWords() throws {
+        let schema = Schema(
+            name: "words", id: "id", label: nil,
+            features: [
+                .category("payer"), .codes("dx", .icd10), .count("meds"), FeatureSpec(column: "amount", kind: .number),
+                .flag("letter"),
+            ])
+        var text = "id,payer,dx,meds,amount,letter\n"
+        for i in 0..<20 { text += "r\(i),Aetna,F33.2;F41.1,\(i % 4),12.5,\(i % 2)\n" }
+        text += "new,Zeta,F33.2;Z99.9,,1234.567,\n"
+        let (extractor, batch) = try FeatureExtractor.fitTransform(
+            CSVReader(text: text, name: "d.csv"), schema: schema, options: FeatureOptions(minCount: 2))
+        #expect(extractor.describe(row: 1, of: batch.matrix) == ["Aetna", "F33.2; F41.1", "1", "12.5", "yes"])
+        #expect(extractor.describe(row: 0, of: batch.matrix) == ["Aetna", "F33.2; F41.1", "0", "12.5", "no"])
+        #expect(
+            extractor.describe(row: 20, of: batch.matrix) == ["other", "F33.2; other", "blank", "1234.57", "blank"])
+    }
+}
