@@ -7,7 +7,7 @@ import Foundation
 /// margin.
 ///
 /// ```swift
-/// let explainer = Explainer(try ModelFile.load(path: "Models/claims-trees.json"))
+/// let explainer = try Explainer(ModelFile.load(path: "Models/claims-trees.json"))
 /// let batch = try explainer.extractor.transform(CSVReader(path: "denials.csv"))
 /// for explanation in explainer.explain(batch.matrix) {
 ///     print(explanation.probability, explanation.reasons().first!)
@@ -21,21 +21,31 @@ public struct Explainer: Sendable {
     public let featureInput: [Int]
     /// The margin before anything is known about a row.
     public let base: Double
+    /// What the explainer was made for: contributions per input column (`explain`), or per model
+    /// feature as well (`contributions`).
+    public let grouping: Grouping
     let model: Model
+
+    public enum Grouping: String, Sendable, CaseIterable {
+        case input, feature
+    }
 
     enum Model: Sendable {
         case trees(GradientBoostedTrees.Explainer)
         case logistic(LogisticRegression)
     }
 
-    public init(_ file: ModelFile) {
+    /// - Parameter grouping: `.input` when only `explain` is needed: tree models then sum features
+    ///   into input columns as they go, which is faster.
+    public init(_ file: ModelFile, grouping: Grouping = .input) {
         extractor = file.extractor
+        self.grouping = grouping
         switch file.model {
         case .trees(let trees):
-            let explainer = trees.explainer()
-            model = .trees(explainer)
             featureNames = trees.features.map(\.name)
             featureInput = trees.features.map { file.extractor.columnFeature[$0.column] }
+            let explainer = trees.explainer(output: grouping == .input ? featureInput : nil)
+            model = .trees(explainer)
             base = explainer.base
         case .logistic(let logistic):
             model = .logistic(logistic)
@@ -49,9 +59,10 @@ public struct Explainer: Sendable {
     public var inputNames: [String] { extractor.schema.features.map(\.column) }
 
     /// Row `r`'s contribution of feature `f` at `[r * featureNames.count + f]`, for the rows `rows`
-    /// of `matrix` (extracted by `extractor`).
+    /// of `matrix` (extracted by `extractor`). Needs an explainer made with grouping `.feature`.
     public func contributions(_ matrix: FeatureMatrix, rows: Range<Int>? = nil, threads: Int = 1) -> [Double] {
-        switch model {
+        precondition(grouping == .feature, "contributions per feature need Explainer(file, grouping: .feature)")
+        return switch model {
         case .trees(let explainer): explainer.contributions(matrix, rows: rows, threads: threads)
         case .logistic(let logistic): logistic.contributions(matrix, rows: rows)
         }
@@ -60,9 +71,19 @@ public struct Explainer: Sendable {
     /// The explanations of the rows `rows` of `matrix`, contributions summed per input column.
     public func explain(_ matrix: FeatureMatrix, rows: Range<Int>? = nil, threads: Int = 1) -> [Explanation] {
         let rows = rows ?? 0..<matrix.rowCount
-        let phi = contributions(matrix, rows: rows, threads: threads)
-        let width = featureNames.count
         let inputs = extractor.schema.features.count
+        if case .trees(let explainer) = model, grouping == .input {
+            let phi = explainer.contributions(matrix, rows: rows, threads: threads)
+            return (0..<rows.count).map { r in
+                Explanation(base: base, inputs: Array(phi[(r * inputs)..<((r + 1) * inputs)]))
+            }
+        }
+        let phi: [Double]
+        switch model {
+        case .trees(let explainer): phi = explainer.contributions(matrix, rows: rows, threads: threads)
+        case .logistic(let logistic): phi = logistic.contributions(matrix, rows: rows)
+        }
+        let width = featureNames.count
         return (0..<rows.count).map { r in
             var byInput = [Double](repeating: 0, count: inputs)
             for f in 0..<width { byInput[featureInput[f]] += phi[r * width + f] }

@@ -6,27 +6,41 @@ extension FeatureExtractor {
     /// (`other` for codes outside the vocabulary), a number, `yes`/`no` for a flag, and `blank`
     /// for a missing value.
     public func describe(row i: Int, of matrix: FeatureMatrix) -> [String] {
-        var stored: [Int: Float] = [:]
+        // What the row stores, block by block: a number's value, or the finest level's values.
+        var blank = [Bool](repeating: false, count: blocks.count)
+        var number = [Float](repeating: 0, count: blocks.count)
+        var held = [[String]](repeating: [], count: blocks.count)
+        var other = [Bool](repeating: false, count: blocks.count)
         for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
-            stored[Int(matrix.columns[k])] = matrix.values[k]
-        }
-        return blocks.enumerated().map { f, block in
-            let spec = schema.features[f]
-            if stored[block.offset + block.missingColumn] != nil { return "blank" }
-            switch spec.kind {
-            case .number, .flag:
-                let v = stored[block.offset] ?? 0
-                if v.isNaN { return "blank" }
-                if spec.kind == .flag { return v != 0 ? "yes" : "no" }
-                return Self.number(v)
-            case .category, .codes:
+            let c = Int(matrix.columns[k])
+            let f = columnFeature[c]
+            let block = blocks[f]
+            let local = c - block.offset
+            if local == block.missingColumn {
+                blank[f] = true
+            } else if block.levels.isEmpty {
+                number[f] = matrix.values[k]
+            } else {
                 // The finest level: a category's only one, a code list's full codes.
                 let level = block.levels.count - 1
-                let first = block.offset + block.levelOffset(level)
+                let first = block.levelOffset(level)
                 let values = block.levels[level].values
-                var held = values.indices.filter { stored[first + $0] != nil }.map { values[$0] }
-                if stored[first + values.count] != nil { held.append("other") }
-                return held.isEmpty ? "none" : held.joined(separator: "; ")
+                if local >= first && local < first + values.count {
+                    held[f].append(values[local - first])
+                } else if local == first + values.count {
+                    other[f] = true
+                }
+            }
+        }
+        return blocks.indices.map { f in
+            let kind = schema.features[f].kind
+            if blank[f] || ((kind == .number || kind == .flag) && number[f].isNaN) { return "blank" }
+            switch kind {
+            case .flag: return number[f] != 0 ? "yes" : "no"
+            case .number: return Self.number(number[f])
+            case .category, .codes:
+                let values = held[f] + (other[f] ? ["other"] : [])
+                return values.isEmpty ? "none" : values.joined(separator: "; ")
             }
         }
     }

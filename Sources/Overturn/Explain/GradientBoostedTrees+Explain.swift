@@ -1,47 +1,62 @@
 extension GradientBoostedTrees {
-    /// The model's trees prepared for TreeSHAP, once: for explaining many batches.
-    public func explainer() -> Explainer { Explainer(self) }
+    /// The model's trees prepared for TreeSHAP, once: for explaining many batches. With `output`
+    /// (per tree feature, a column), contributions are summed into those columns (cheaper than
+    /// summing them afterwards: `TreeSHAP`).
+    public func explainer(output: [Int]? = nil) -> Explainer { Explainer(self, output: output) }
 
     /// Exact TreeSHAP contributions of a model's tree features (`TreeSHAP`), from extracted rows.
     public struct Explainer: Sendable {
         public let features: [TreeFeature]
+        /// The number of columns contributions go to: the tree features, or the output columns.
+        public var width: Int { shap.outputs }
         /// The margin expected before anything is known about a row: the base score plus every
         /// tree's cover-weighted mean leaf value. A row's margin is `base` plus its contributions.
         public let base: Double
         let shap: TreeSHAP
 
-        init(_ model: GradientBoostedTrees) {
+        init(_ model: GradientBoostedTrees, output: [Int]?) {
             features = model.features
-            shap = TreeSHAP(trees: model.trees, width: model.features.count)
+            shap = TreeSHAP(trees: model.trees, width: model.features.count, output: output)
             base = model.baseScore + shap.expectedValue
         }
 
-        /// Row `r`'s contribution of tree feature `f` at `[r * features.count + f]`, in log-odds,
-        /// for the rows `rows` of `matrix`.
+        /// Row `r`'s contribution to column `c` at `[r * width + c]`, in log-odds, for the rows
+        /// `rows` of `matrix`.
         public func contributions(_ matrix: FeatureMatrix, rows: Range<Int>? = nil, threads: Int = 1) -> [Double] {
             let rows = rows ?? 0..<matrix.rowCount
             let width = features.count
+            let outputs = shap.outputs
             let map = TreeFeatureMap(features: features, width: matrix.width)
-            var phi = [Double](repeating: 0, count: rows.count * width)
+            var phi = [Double](repeating: 0, count: rows.count * outputs)
             phi.withUnsafeMutableBufferPointer { phi in
                 let out = SharedBuffer(phi)
-                parallelBlocks(rows.count, threads: threads, block: 256) { range in
-                    // Dense tree-feature values, 64 rows at a time, as the scorer lays them out.
-                    let block = 64
-                    var x = [Float](repeating: 0, count: block * width)
-                    var touched: [Int32] = []
-                    x.withUnsafeMutableBufferPointer { x in
+                parallelBlocks(rows.count, threads: threads, block: TreeSHAP.block) { range in
+                    // A block of rows feature by feature (`TreeSHAP.contributions(columns:)`):
+                    // every value absent, then each row's stored values, put back afterwards.
+                    let block = TreeSHAP.block
+                    var columns = [Float](repeating: 0, count: block * width)
+                    for f in 0..<width {
+                        columns.replaceSubrange(
+                            (f * block)..<((f + 1) * block), with: repeatElement(map.absent[f], count: block))
+                    }
+                    columns.withUnsafeMutableBufferPointer { columns in
+                        let columns = columns.baseAddress!
                         var start = range.lowerBound
                         while start < range.upperBound {
                             let count = min(block, range.upperBound - start)
+                            var set: [(Int32, Int)] = []
                             for r in 0..<count {
-                                let row = x.baseAddress! + r * width
-                                row.update(from: map.absent, count: width)
-                                map.fill(row, row: rows.lowerBound + start + r, of: matrix, touched: &touched)
+                                let i = rows.lowerBound + start + r
+                                for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
+                                    map.forEachTarget(of: k, in: matrix) { f, v in
+                                        columns[f * block + r] = v
+                                        set.append((Int32(f), r))
+                                    }
+                                }
                             }
                             shap.contributions(
-                                x.baseAddress!, stride: width, rows: count, into: out.base + start * width,
-                                phiStride: width)
+                                columns: columns, rows: count, into: out.base + start * outputs, phiStride: outputs)
+                            for (f, r) in set { columns[Int(f) * block + r] = map.absent[Int(f)] }
                             start += count
                         }
                     }
@@ -52,18 +67,19 @@ extension GradientBoostedTrees {
 
         /// The contributions of `rows` rows given as tree-feature values, row after row
         /// (`features.count` values each, NaN for missing): TreeSHAP alone, without feature
-        /// extraction. Row `r`'s contribution of feature `f` is at `[r * features.count + f]`.
+        /// extraction. Row `r`'s contribution to column `c` is at `[r * width + c]`.
         public func contributions(features x: UnsafeBufferPointer<Float>, rows: Int, threads: Int = 1) -> [Double] {
             let width = features.count
+            let outputs = shap.outputs
             precondition(x.count >= rows * width, "\(rows) rows of \(width) features need \(rows * width) values")
-            var phi = [Double](repeating: 0, count: rows * width)
+            var phi = [Double](repeating: 0, count: rows * outputs)
             phi.withUnsafeMutableBufferPointer { phi in
                 let out = SharedBuffer(phi)
                 let x = SharedBuffer(x)
                 parallelBlocks(rows, threads: threads, block: 64) { range in
                     shap.contributions(
                         x.base + range.lowerBound * width, stride: width, rows: range.count,
-                        into: out.base + range.lowerBound * width, phiStride: width)
+                        into: out.base + range.lowerBound * outputs, phiStride: outputs)
                 }
             }
             return phi

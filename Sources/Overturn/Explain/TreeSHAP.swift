@@ -13,28 +13,39 @@
 /// - a feature `i` it follows gets `v·(1 − z_i) · Σ_m w(m)·r_m`, `r` the coefficients of
 ///   `Q(t) / (z_i + t)`.
 ///
-/// That is `O(d²)` per leaf, as in the paper, but the values depend on the row only through `O`.
-/// So for every path of at most `tableFeatures` distinct features all `2^d` patterns are worked out
-/// when the explainer is made, and explaining a row costs per leaf one comparison per split on its
-/// path and one table read per feature (FastTreeSHAP's "v2" idea, Yang 2021, in this form). Longer
-/// paths are worked out per row.
+/// That is `O(d²)` per leaf, as in the paper; but a leaf's values depend on the row only through
+/// the directions the row takes at the splits on its path. So the leaves are gathered into groups,
+/// subtrees whose splits together with their ancestors number at most `groupBits`, and for every
+/// group all `2^bits` combinations of directions are worked out when the explainer is made, summed
+/// over the group's leaves. Explaining a row is then, per tree, one comparison per split and per
+/// group one table row added to the contributions (FastTreeSHAP's "v2" idea, Yang 2021, taken from
+/// leaves to subtrees). Leaves deeper than `groupBits` are worked out per row.
+///
+/// Contributions go to output columns: feature `f`'s to `output[f]` (by default `f` itself), so
+/// that features summed into one column (an input's one-hot levels) cost one addition per group.
 public struct TreeSHAP: Sendable {
-    /// The number of tree features: a row's values, and its contributions.
+    /// The number of tree features a row has.
     public let width: Int
+    /// The number of output columns (`width` unless an output map was given).
+    public let outputs: Int
     /// The sum over trees of their cover-weighted mean leaf value: the margin expected before
     /// anything is known about a row, without the model's base score.
     public let expectedValue: Double
     let trees: [PathTree]
 
-    /// Paths with at most this many distinct features are tabled (`d·2^d` numbers each).
-    public static let tableFeatures = 6
+    /// A group of leaves is tabled over at most this many splits (`2^groupBits` rows per group).
+    public static let groupBits = 8
 
     /// - Parameters:
     ///   - trees: validated trees (depth at most 64) whose covers are the training rows' weights.
     ///   - width: the number of tree features the trees split on.
-    public init(trees: [Tree], width: Int) {
+    ///   - output: per tree feature, the output column of its contributions (default: its own).
+    public init(trees: [Tree], width: Int, output: [Int]? = nil) {
         self.width = width
-        self.trees = trees.map { PathTree($0) }
+        let output = output ?? Array(0..<width)
+        precondition(output.count == width, "one output column per tree feature")
+        outputs = (output.max() ?? -1) + 1
+        self.trees = trees.map { PathTree($0, output: output) }
         expectedValue = self.trees.reduce(0) { $0 + $1.expectedValue }
     }
 
@@ -42,174 +53,338 @@ public struct TreeSHAP: Sendable {
     ///
     /// - Parameters:
     ///   - x: row `r`'s value of tree feature `f` at `x[r * stride + f]` (NaN for missing).
-    ///   - phi: row `r`'s contribution of feature `f` goes to `phi[r * phiStride + f]`.
+    ///   - phi: row `r`'s contribution to output column `c` goes to `phi[r * phiStride + c]`.
     public func contributions(
         _ x: UnsafePointer<Float>, stride: Int, rows: Int, into phi: UnsafeMutablePointer<Double>,
         phiStride: Int
     ) {
-        let maxNodes = trees.map(\.tree.nodeCount).max() ?? 0
-        withUnsafeTemporaryAllocation(of: Bool.self, capacity: Swift.max(maxNodes, 1)) { left in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * 66) { scratch in
-                PathTree.weightTable.withUnsafeBufferPointer { weights in
-                    // Tree by tree over the rows, so that a tree's tables stay in cache.
-                    for tree in trees {
-                        for r in 0..<rows {
-                            tree.add(
-                                row: x + r * stride, left: left.baseAddress!, scratch: scratch.baseAddress!,
-                                weights: weights.baseAddress!, into: phi + r * phiStride)
-                        }
-                    }
+        let block = Self.block
+        let columns = UnsafeMutablePointer<Float>.allocate(capacity: width * block)
+        columns.initialize(repeating: 0, count: width * block)  // a short last block compares zeros
+        defer { columns.deallocate() }
+        var start = 0
+        while start < rows {
+            let count = Swift.min(block, rows - start)
+            for r in 0..<count {
+                let row = x + (start + r) * stride
+                for f in 0..<width { columns[f &* block &+ r] = row[f] }
+            }
+            contributions(columns: columns, rows: count, into: phi + start * phiStride, phiStride: phiStride)
+            start += count
+        }
+    }
+
+    /// Rows are explained `block` at a time: the width of the comparisons made for all rows at
+    /// once, and of a group's row indices (one byte each: `groupBits` is 8).
+    public static let block = 256
+
+    /// Adds the contributions of `rows` rows (at most `block`) given feature by feature: row `r`'s
+    /// value of feature `f` at `columns[f * block + r]` (every one of the `block` places
+    /// initialized).
+    public func contributions(
+        columns: UnsafePointer<Float>, rows: Int, into phi: UnsafeMutablePointer<Double>, phiStride: Int
+    ) {
+        precondition(rows <= Self.block, "at most \(Self.block) rows at a time")
+        let nodes = Swift.max(trees.map(\.tree.nodeCount).max() ?? 0, 1)
+        let left = UnsafeMutablePointer<UInt8>.allocate(capacity: nodes * Self.block)
+        defer { left.deallocate() }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * 66) { scratch in
+            PathTree.weightTable.withUnsafeBufferPointer { weights in
+                // Tree by tree over the block, so that a tree's tables stay in cache.
+                for tree in trees {
+                    tree.add(
+                        rows: rows, columns: columns, left: left, scratch: scratch.baseAddress!,
+                        weights: weights.baseAddress!, into: phi, phiStride: phiStride)
                 }
             }
         }
     }
 }
 
-/// One tree as its leaves' paths: the splits on each path, the distinct features and their zero
-/// fractions, and the tables of the short paths.
+/// One tree prepared for TreeSHAP: its splits in compact form, its groups of leaves with their
+/// tables, and the leaves too deep for a group with their paths.
 struct PathTree: Sendable {
     let tree: Tree
-    let inner: [Int32]
     let expectedValue: Double
+    /// The inner nodes, and per node its split (feature -1 for a leaf); `categorical` when some
+    /// split is on categories (then `Tree.goesLeft` decides).
+    let inner: [Int32]
+    let feature: [Int32]
+    let threshold: [Float]
+    let defaultLeft: [UInt8]
+    let categorical: Bool
 
-    // Leaf `l`: its value, its path features `features[featureStart[l] ..< featureStart[l + 1]]`
-    // with their zero fractions, its splits `splits[splitStart[l] ..< splitStart[l + 1]]`, and its
-    // table at `tableStart[l]` (-1: worked out per row).
+    // Group `g`: bit `b` of a row's index is 1 when the row goes left at node
+    // `nodes[nodeStart[g] + b]`; table row `index` adds its numbers to the output columns
+    // `columns[columnStart[g] ..< columnStart[g + 1]]`, from `tableStart[g]`.
+    let nodeStart: [Int]
+    let nodes: [Int32]
+    let columnStart: [Int]
+    let columns: [Int32]
+    let tableStart: [Int]
+    let table: [Double]
+
+    // Leaf `l` of those too deep for a group: its value, its path features' output columns
+    // `leafColumns[featureStart[l] ..< featureStart[l + 1]]` with their zero fractions, and its
+    // splits `splits[splitStart[l] ..< splitStart[l + 1]]`.
     let value: [Double]
     let featureStart: [Int]
-    let features: [Int32]
+    let leafColumns: [Int32]
     let zero: [Double]
     let splitStart: [Int]
     /// A split on the path: the node, whether the path goes left, the position of its feature.
     let splits: [(node: Int32, left: Bool, position: UInt8)]
-    let tableStart: [Int]
-    /// For a tabled leaf with `d` features: for every pattern `O` (bit `k` = the row follows feature
-    /// `k`), the `d` contributions at `tableStart + O·d`.
-    let table: [Double]
 
-    init(_ tree: Tree) {
+    /// A leaf's path from the root.
+    struct LeafPath {
+        var value: Double
+        /// (node, went left, position of the node's feature among `features`).
+        var splits: [(node: Int, left: Bool, position: Int)]
+        var features: [Int]
+        var zero: [Double]
+    }
+
+    init(_ tree: Tree, output: [Int]) {
         precondition(tree.depth <= 64, "TreeSHAP takes trees of at most 64 levels")
         self.tree = tree
-        inner = (0..<tree.nodeCount).filter { tree.feature[$0] >= 0 }.map(Int32.init)
+        let count = tree.nodeCount
+        inner = (0..<count).filter { tree.feature[$0] >= 0 }.map(Int32.init)
+        feature = tree.feature
+        threshold = tree.threshold
+        defaultLeft = tree.defaultLeft.map { $0 ? 1 : 0 }
+        categorical = tree.categorySet.contains { $0 >= 0 }
+
+        // Every leaf's path, and every node's number of inner nodes below it (itself included).
+        var paths = [LeafPath?](repeating: nil, count: count)
+        var innerBelow = [Int](repeating: 0, count: count)
+        var path: [(node: Int, left: Bool)] = []
+        func visit(_ n: Int) -> Int {
+            if tree.feature[n] >= 0 {
+                path.append((n, true))
+                var below = visit(Int(tree.left[n]))
+                path[path.count - 1].left = false
+                below += visit(Int(tree.right[n]))
+                path.removeLast()
+                innerBelow[n] = below + 1
+                return below + 1
+            }
+            var leaf = LeafPath(value: tree.value[n], splits: [], features: [], zero: [])
+            for (node, left) in path {
+                let f = Int(tree.feature[node])
+                let child = Int(left ? tree.left[node] : tree.right[node])
+                let ratio = tree.cover[node] > 0 ? tree.cover[child] / tree.cover[node] : 0
+                if let k = leaf.features.firstIndex(of: f) {
+                    leaf.zero[k] *= ratio
+                    leaf.splits.append((node, left, k))
+                } else {
+                    leaf.splits.append((node, left, leaf.features.count))
+                    leaf.features.append(f)
+                    leaf.zero.append(ratio)
+                }
+            }
+            paths[n] = leaf
+            return 0
+        }
+        _ = visit(0)
+        expectedValue = paths.reduce(0) { $0 + ($1.map { $0.value * $0.zero.reduce(1, *) } ?? 0) }
+
+        var nodeStart = [0]
+        var nodes: [Int32] = []
+        var columnStart = [0]
+        var columns: [Int32] = []
+        var tableStart: [Int] = []
+        var table: [Double] = []
         var value: [Double] = []
         var featureStart = [0]
-        var features: [Int32] = []
+        var leafColumns: [Int32] = []
         var zero: [Double] = []
         var splitStart = [0]
         var splits: [(node: Int32, left: Bool, position: UInt8)] = []
-        var tableStart: [Int] = []
-        var table: [Double] = []
-        var expected = 0.0
 
-        // Depth first; the path is the list of (node, went left) from the root.
-        var path: [(node: Int, left: Bool)] = []
-        func visit(_ n: Int) {
-            if tree.feature[n] >= 0 {
-                path.append((n, true))
-                visit(Int(tree.left[n]))
-                path[path.count - 1].left = false
-                visit(Int(tree.right[n]))
-                path.removeLast()
-                return
-            }
-            var own: [Int32] = []
-            var z: [Double] = []
-            for (node, left) in path {
-                let f = tree.feature[node]
-                let child = Int(left ? tree.left[node] : tree.right[node])
-                let ratio = tree.cover[node] > 0 ? tree.cover[child] / tree.cover[node] : 0
-                let k: Int
-                if let at = own.firstIndex(of: f) {
-                    k = at
-                    z[k] *= ratio
+        /// Tables the subtree at `root`, whose ancestors are `above`.
+        func group(_ root: Int, above: [Int]) {
+            var relevant = above
+            var leaves: [LeafPath] = []
+            var stack = [root]
+            while let n = stack.popLast() {
+                if let leaf = paths[n] {
+                    leaves.append(leaf)
                 } else {
-                    k = own.count
-                    own.append(f)
-                    z.append(ratio)
+                    relevant.append(n)
+                    stack.append(Int(tree.right[n]))
+                    stack.append(Int(tree.left[n]))
                 }
-                splits.append((Int32(node), left, UInt8(k)))
             }
-            let v = tree.value[n]
-            expected += v * z.reduce(1, *)
-            value.append(v)
-            features += own
-            zero += z
-            featureStart.append(features.count)
-            splitStart.append(splits.count)
-            let d = own.count
-            if d > 0 && d <= TreeSHAP.tableFeatures {
-                tableStart.append(table.count)
-                var out = [Double](repeating: 0, count: d)
-                for pattern in 0..<(1 << d) {
-                    for k in 0..<d { out[k] = 0 }
-                    z.withUnsafeBufferPointer { z in
-                        out.withUnsafeMutableBufferPointer { out in
-                            Self.weightTable.withUnsafeBufferPointer { w in
-                                withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * (d + 2)) { scratch in
-                                    Self.pathShapley(
-                                        value: v, zero: z.baseAddress!, count: d, follows: UInt64(pattern),
-                                        weights: w.baseAddress! + d * 64, scratch: scratch.baseAddress!
-                                    ) { k, phi in out[k] += phi }
+            var bit = [Int: Int]()
+            for (b, n) in relevant.enumerated() { bit[n] = b }
+            var slot = [Int: Int]()
+            var outs: [Int] = []
+            for leaf in leaves {
+                for f in leaf.features where slot[output[f]] == nil {
+                    slot[output[f]] = outs.count
+                    outs.append(output[f])
+                }
+            }
+            guard !outs.isEmpty else { return }  // a tree of one leaf
+            nodes += relevant.map(Int32.init)
+            nodeStart.append(nodes.count)
+            columns += outs.map(Int32.init)
+            columnStart.append(columns.count)
+            tableStart.append(table.count)
+            let width = outs.count
+            let start = table.count
+            table += [Double](repeating: 0, count: (1 << relevant.count) * width)
+            var scratch = [Double](repeating: 0, count: 2 * 66)
+            Self.weightTable.withUnsafeBufferPointer { w in
+                for leaf in leaves {
+                    let d = leaf.features.count
+                    let slots = leaf.features.map { slot[output[$0]]! }
+                    let splits = leaf.splits.map { (bit: bit[$0.node]!, left: $0.left, position: UInt64($0.position)) }
+                    for index in 0..<(1 << relevant.count) {
+                        var leaves: UInt64 = 0  // the features at whose splits the row leaves the path
+                        for split in splits where (index >> split.bit & 1 == 1) != split.left {
+                            leaves |= 1 << split.position
+                        }
+                        let follows = (d == 64 ? ~0 : (1 << UInt64(d)) - 1) & ~leaves
+                        leaf.zero.withUnsafeBufferPointer { z in
+                            scratch.withUnsafeMutableBufferPointer { scratch in
+                                Self.pathShapley(
+                                    value: leaf.value, zero: z.baseAddress!, count: d, follows: follows,
+                                    weights: w.baseAddress! + d * 64, scratch: scratch.baseAddress!
+                                ) { k, phi in table[start + index * width + slots[k]] += phi }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// Assigns the subtree at `n` (below the ancestors `above`) to groups or deep leaves.
+        func assign(_ n: Int, above: [Int]) {
+            if above.count + innerBelow[n] <= TreeSHAP.groupBits {
+                group(n, above: above)
+            } else if let leaf = paths[n] {
+                value.append(leaf.value)
+                leafColumns += leaf.features.map { Int32(output[$0]) }
+                zero += leaf.zero
+                featureStart.append(leafColumns.count)
+                splits += leaf.splits.map { (Int32($0.node), $0.left, UInt8($0.position)) }
+                splitStart.append(splits.count)
+            } else {
+                assign(Int(tree.left[n]), above: above + [n])
+                assign(Int(tree.right[n]), above: above + [n])
+            }
+        }
+        assign(0, above: [])
+
+        self.nodeStart = nodeStart
+        self.nodes = nodes
+        self.columnStart = columnStart
+        self.columns = columns
+        self.tableStart = tableStart
+        self.table = table
+        self.value = value
+        self.featureStart = featureStart
+        self.leafColumns = leafColumns
+        self.zero = zero
+        self.splitStart = splitStart
+        self.splits = splits
+    }
+
+    /// Adds the contributions of this tree for `rows` rows (at most `block`) to `phi`.
+    ///
+    /// - Parameters:
+    ///   - columns: feature `f` of row `r` at `columns[f * block + r]`.
+    ///   - left: room for `block` bytes per node of the tree.
+    ///   - scratch: room for 132 numbers; `weights` is `weightTable`'s.
+    ///
+    /// First every row's direction at every split, a split at a time for all rows; then per group
+    /// every row's table row index, a split at a time; then, group by group, each row's table row
+    /// added to its contributions (consecutive additions go to different rows, not one long chain
+    /// through one number).
+    @inline(__always)
+    func add(
+        rows: Int, columns: UnsafePointer<Float>, left: UnsafeMutablePointer<UInt8>,
+        scratch: UnsafeMutablePointer<Double>, weights: UnsafePointer<Double>,
+        into phi: UnsafeMutablePointer<Double>, phiStride: Int
+    ) {
+        let block = TreeSHAP.block
+        if categorical {
+            for n in inner {
+                let n = Int(n)
+                let f = Int(tree.feature[n])
+                for r in 0..<rows { left[n &* block &+ r] = tree.goesLeft(n, columns[f &* block &+ r]) ? 1 : 0 }
+            }
+        } else {
+            inner.withUnsafeBufferPointer { inner in
+                for n in inner {
+                    let n = Int(n)
+                    let values = columns + Int(feature[n]) &* block
+                    let out = left + n &* block
+                    let t = threshold[n]
+                    let missing = defaultLeft[n]
+                    // Plain loops over the block, which the compiler turns into vector compares.
+                    for r in 0..<block {
+                        let v = values[r]
+                        out[r] = (v <= t ? 1 : 0) | (v != v ? missing : 0)
+                    }
+                }
+            }
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: block) { index in
+            let index = index.baseAddress!
+            nodeStart.withUnsafeBufferPointer { nodeStart in
+                nodes.withUnsafeBufferPointer { nodes in
+                    columnStart.withUnsafeBufferPointer { columnStart in
+                        self.columns.withUnsafeBufferPointer { outputs in
+                            tableStart.withUnsafeBufferPointer { tableStart in
+                                table.withUnsafeBufferPointer { table in
+                                    for g in 0..<tableStart.count {
+                                        for r in 0..<block { index[r] = 0 }
+                                        var b: UInt8 = 0
+                                        for s in nodeStart[g]..<nodeStart[g + 1] {
+                                            let l = left + Int(nodes[s]) &* block
+                                            for r in 0..<block { index[r] |= l[r] &<< b }
+                                            b &+= 1
+                                        }
+                                        let first = columnStart[g]
+                                        let width = columnStart[g + 1] &- first
+                                        let rowsTable = table.baseAddress! + tableStart[g]
+                                        for r in 0..<rows {
+                                            let row = rowsTable + Int(index[r]) &* width
+                                            let phi = phi + r &* phiStride
+                                            for k in 0..<width { phi[Int(outputs[first &+ k])] += row[k] }
+                                        }
+                                    }
                                 }
                             }
                         }
                     }
-                    table += out
                 }
-            } else {
-                tableStart.append(-1)
             }
         }
-        visit(0)
-        self.value = value
-        self.featureStart = featureStart
-        self.features = features
-        self.zero = zero
-        self.splitStart = splitStart
-        self.splits = splits
-        self.tableStart = tableStart
-        self.table = table
-        expectedValue = expected
-    }
-
-    /// Adds one row's contributions of this tree to `phi`. `left` holds a flag per node,
-    /// `scratch` at least 132 numbers, `weights` is `weightTable`'s.
-    @inline(__always)
-    func add(
-        row x: UnsafePointer<Float>, left: UnsafeMutablePointer<Bool>, scratch: UnsafeMutablePointer<Double>,
-        weights: UnsafePointer<Double>, into phi: UnsafeMutablePointer<Double>
-    ) {
-        for n in inner {
-            let n = Int(n)
-            left[n] = tree.goesLeft(n, x[Int(tree.feature[n])])
-        }
+        guard !value.isEmpty else { return }
         value.withUnsafeBufferPointer { value in
-            features.withUnsafeBufferPointer { features in
+            leafColumns.withUnsafeBufferPointer { leafColumns in
                 zero.withUnsafeBufferPointer { zero in
                     splits.withUnsafeBufferPointer { splits in
-                        table.withUnsafeBufferPointer { table in
+                        for r in 0..<rows {
+                            let phi = phi + r &* phiStride
                             for l in 0..<value.count {
                                 let first = featureStart[l]
                                 let d = featureStart[l + 1] - first
-                                if d == 0 { continue }
-                                // The features at whose splits the row leaves the path.
                                 var leaves: UInt64 = 0
                                 for s in splitStart[l]..<splitStart[l + 1] {
                                     let split = splits[s]
-                                    if left[Int(split.node)] != split.left { leaves |= 1 << UInt64(split.position) }
+                                    if (left[Int(split.node) &* block &+ r] == 1) != split.left {
+                                        leaves |= 1 << UInt64(split.position)
+                                    }
                                 }
-                                let all: UInt64 = d == 64 ? ~0 : (1 << UInt64(d)) - 1
-                                let follows = all & ~leaves
-                                let start = tableStart[l]
-                                if start >= 0 {
-                                    let row = table.baseAddress! + start + Int(follows) * d
-                                    for k in 0..<d { phi[Int(features[first + k])] += row[k] }
-                                } else {
-                                    Self.pathShapley(
-                                        value: value[l], zero: zero.baseAddress! + first, count: d, follows: follows,
-                                        weights: weights + d * 64, scratch: scratch
-                                    ) { k, c in phi[Int(features[first + k])] += c }
-                                }
+                                let follows = (d == 64 ? ~0 : (1 << UInt64(d)) - 1) & ~leaves
+                                Self.pathShapley(
+                                    value: value[l], zero: zero.baseAddress! + first, count: d, follows: follows,
+                                    weights: weights + d * 64, scratch: scratch
+                                ) { k, c in phi[Int(leafColumns[first + k])] += c }
                             }
                         }
                     }

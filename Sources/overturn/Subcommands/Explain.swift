@@ -60,7 +60,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let file = try ModelFile.load(path: try model ?? DefaultModel.path())
-        let explainer = Explainer(file)
+        let explainer = Explainer(file, grouping: json && by == .feature ? .feature : .input)
         let reader = try CSVReader(path: input)
         let bound = try BoundSchema(
             file.extractor.schema, header: reader.header, file: reader.file, requireLabel: false)

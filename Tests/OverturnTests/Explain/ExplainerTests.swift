@@ -31,6 +31,16 @@ import Testing
         }
         // A slice of rows is explained as those rows of the whole.
         #expect(explainer.explain(batch.matrix, rows: 100..<110) == Array(one[100..<110]))
+        // Summed per input as TreeSHAP goes, or per feature and then per input: the same numbers.
+        let byFeature = Explainer(file, grouping: .feature)
+        let phi = byFeature.contributions(batch.matrix)
+        let width = byFeature.featureNames.count
+        for (r, explanation) in byFeature.explain(batch.matrix).enumerated() {
+            var inputs = [Double](repeating: 0, count: explanation.inputs.count)
+            for f in 0..<width { inputs[byFeature.featureInput[f]] += phi[r * width + f] }
+            #expect(inputs == explanation.inputs)
+            for (a, b) in zip(explanation.inputs, one[r].inputs) { #expect(abs(a - b) < 1e-12) }
+        }
     }
 
     @Test func reasonsAreAWaterfallLargestFirst() {
