@@ -7,9 +7,12 @@ extension Explainer {
         "\(inputNames[reason.input]) = \(values[reason.input]): \(Self.points(reason.points))"
     }
 
-    /// `+6.2 pts`, `-0.4 pts`.
+    /// `+6.2 pts`, `-0.4 pts`: one decimal, rounded half to even (made by hand: this runs for
+    /// every reason of every row that `score --reasons` writes).
     public static func points(_ points: Double) -> String {
-        String(format: "%+.1f pts", points)
+        guard points.isFinite else { return "\(points) pts" }
+        let tenths = Int((abs(points) * 10).rounded(.toNearestOrEven))
+        return "\(points < 0 ? "-" : "+")\(tenths / 10).\(tenths % 10) pts"
     }
 
     /// One row's explanation as a JSON object on one line: `id`, `line`, `base`, `margin` and

@@ -5,7 +5,8 @@ extension FeatureExtractor {
     /// features: a category's value (`other` for one outside the vocabulary), the codes of a list
     /// (`other` for codes outside the vocabulary), a number, `yes`/`no` for a flag, and `blank`
     /// for a missing value.
-    public func describe(row i: Int, of matrix: FeatureMatrix) -> [String] {
+    /// With `only`, just those inputs are put in words (the others are empty).
+    public func describe(row i: Int, of matrix: FeatureMatrix, only: [Int]? = nil) -> [String] {
         // What the row stores, block by block: a number's value, or the finest level's values.
         var blank = [Bool](repeating: false, count: blocks.count)
         var number = [Float](repeating: 0, count: blocks.count)
@@ -32,7 +33,10 @@ extension FeatureExtractor {
                 }
             }
         }
+        var wanted = [Bool](repeating: only == nil, count: blocks.count)
+        for f in only ?? [] { wanted[f] = true }
         return blocks.indices.map { f in
+            guard wanted[f] else { return "" }
             let kind = schema.features[f].kind
             if blank[f] || ((kind == .number || kind == .flag) && number[f].isNaN) { return "blank" }
             switch kind {

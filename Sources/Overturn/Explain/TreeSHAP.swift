@@ -1,3 +1,10 @@
+import Foundation
+import OverturnKernels
+
+#if canImport(OverturnKernelsAVX512)
+    import OverturnKernelsAVX512
+#endif
+
 /// Exact path-dependent TreeSHAP (Lundberg et al. 2020): how much each tree feature moved a row's
 /// margin away from the model's expected margin. For every row, `expectedValue` plus the row's
 /// contributions equals the sum of its leaf values.
@@ -23,6 +30,9 @@
 ///
 /// Contributions go to output columns: feature `f`'s to `output[f]` (by default `f` itself), so
 /// that features summed into one column (an input's one-hot levels) cost one addition per group.
+/// With at most 16 output columns (`TreeSHAPKernel.width`), a group's table rows hold all 16 and a
+/// row adds its table row with two vector additions (`TreeSHAPKernel`, compiled for AVX-512 where
+/// the processor has it).
 public struct TreeSHAP: Sendable {
     /// The number of tree features a row has.
     public let width: Int
@@ -32,6 +42,9 @@ public struct TreeSHAP: Sendable {
     /// anything is known about a row, without the model's base score.
     public let expectedValue: Double
     let trees: [PathTree]
+    /// Table rows of `TreeSHAPKernel.width` numbers, for every output column.
+    let dense: Bool
+    let kernel: QuickScorer.Kernel
 
     /// A group of leaves is tabled over at most this many splits (`2^groupBits` rows per group).
     public static let groupBits = 8
@@ -41,11 +54,19 @@ public struct TreeSHAP: Sendable {
     ///   - width: the number of tree features the trees split on.
     ///   - output: per tree feature, the output column of its contributions (default: its own).
     public init(trees: [Tree], width: Int, output: [Int]? = nil) {
+        self.init(trees: trees, width: width, output: output, kernel: .best)
+    }
+
+    /// `kernel`: which compilation of `TreeSHAPKernel` runs (tests run both).
+    init(trees: [Tree], width: Int, output: [Int]?, kernel: QuickScorer.Kernel) {
         self.width = width
         let output = output ?? Array(0..<width)
         precondition(output.count == width, "one output column per tree feature")
         outputs = (output.max() ?? -1) + 1
-        self.trees = trees.map { PathTree($0, output: output) }
+        dense = outputs <= TreeSHAPKernel.width
+        self.kernel = kernel
+        let dense = dense
+        self.trees = trees.map { PathTree($0, output: output, dense: dense) }
         expectedValue = self.trees.reduce(0) { $0 + $1.expectedValue }
     }
 
@@ -88,14 +109,24 @@ public struct TreeSHAP: Sendable {
         let nodes = Swift.max(trees.map(\.tree.nodeCount).max() ?? 0, 1)
         let left = UnsafeMutablePointer<UInt8>.allocate(capacity: nodes * Self.block)
         defer { left.deallocate() }
+        // Dense tables add into rows of 16, copied out at the end.
+        let width = dense ? TreeSHAPKernel.width : phiStride
+        let sums = dense ? UnsafeMutablePointer<Double>.allocate(capacity: rows * width) : phi
+        if dense { sums.initialize(repeating: 0, count: rows * width) }
+        defer { if dense { sums.deallocate() } }
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * 66) { scratch in
             PathTree.weightTable.withUnsafeBufferPointer { weights in
                 // Tree by tree over the block, so that a tree's tables stay in cache.
                 for tree in trees {
                     tree.add(
                         rows: rows, columns: columns, left: left, scratch: scratch.baseAddress!,
-                        weights: weights.baseAddress!, into: phi, phiStride: phiStride)
+                        weights: weights.baseAddress!, into: sums, phiStride: width, kernel: kernel)
                 }
+            }
+        }
+        if dense {
+            for r in 0..<rows {
+                for c in 0..<outputs { phi[r * phiStride + c] += sums[r * width + c] }
             }
         }
     }
@@ -123,6 +154,9 @@ struct PathTree: Sendable {
     let columns: [Int32]
     let tableStart: [Int]
     let table: [Double]
+    /// Every table row holds `TreeSHAPKernel.width` numbers, one per output column (`phiStride`
+    /// must then be that width).
+    let dense: Bool
 
     // Leaf `l` of those too deep for a group: its value, its path features' output columns
     // `leafColumns[featureStart[l] ..< featureStart[l + 1]]` with their zero fractions, and its
@@ -144,7 +178,10 @@ struct PathTree: Sendable {
         var zero: [Double]
     }
 
-    init(_ tree: Tree, output: [Int]) {
+    /// - Parameter dense: table rows of `TreeSHAPKernel.width` numbers, one per output column
+    ///   (all columns below that width), instead of one per column the group feeds.
+    init(_ tree: Tree, output: [Int], dense: Bool) {
+        self.dense = dense
         precondition(tree.depth <= 64, "TreeSHAP takes trees of at most 64 levels")
         self.tree = tree
         let count = tree.nodeCount
@@ -226,6 +263,11 @@ struct PathTree: Sendable {
                 }
             }
             guard !outs.isEmpty else { return }  // a tree of one leaf
+            if dense {
+                outs = Array(0..<TreeSHAPKernel.width)
+                slot = [:]
+                for c in outs { slot[c] = c }
+            }
             nodes += relevant.map(Int32.init)
             nodeStart.append(nodes.count)
             columns += outs.map(Int32.init)
@@ -306,7 +348,7 @@ struct PathTree: Sendable {
     func add(
         rows: Int, columns: UnsafePointer<Float>, left: UnsafeMutablePointer<UInt8>,
         scratch: UnsafeMutablePointer<Double>, weights: UnsafePointer<Double>,
-        into phi: UnsafeMutablePointer<Double>, phiStride: Int
+        into phi: UnsafeMutablePointer<Double>, phiStride: Int, kernel: QuickScorer.Kernel
     ) {
         let block = TreeSHAP.block
         if categorical {
@@ -331,7 +373,8 @@ struct PathTree: Sendable {
                 }
             }
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: block) { index in
+        let groups = tableStart.count
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(groups, 1) * block) { index in
             let index = index.baseAddress!
             nodeStart.withUnsafeBufferPointer { nodeStart in
                 nodes.withUnsafeBufferPointer { nodes in
@@ -339,7 +382,9 @@ struct PathTree: Sendable {
                         self.columns.withUnsafeBufferPointer { outputs in
                             tableStart.withUnsafeBufferPointer { tableStart in
                                 table.withUnsafeBufferPointer { table in
-                                    for g in 0..<tableStart.count {
+                                    // Every group's row indices: bit b is the direction at its b-th split.
+                                    for g in 0..<groups {
+                                        let index = index + g &* block
                                         for r in 0..<block { index[r] = 0 }
                                         var b: UInt8 = 0
                                         for s in nodeStart[g]..<nodeStart[g + 1] {
@@ -347,6 +392,20 @@ struct PathTree: Sendable {
                                             for r in 0..<block { index[r] |= l[r] &<< b }
                                             b &+= 1
                                         }
+                                    }
+                                    if dense {
+                                        withUnsafeTemporaryAllocation(
+                                            of: UnsafePointer<Double>.self, capacity: Swift.max(groups, 1)
+                                        ) { tables in
+                                            for g in 0..<groups { tables[g] = table.baseAddress! + tableStart[g] }
+                                            Self.addRows(
+                                                tables.baseAddress!, groups: groups, index: index, indexStride: block,
+                                                rows: rows, into: phi, kernel: kernel)
+                                        }
+                                        return
+                                    }
+                                    for g in 0..<groups {
+                                        let index = index + g &* block
                                         let first = columnStart[g]
                                         let width = columnStart[g + 1] &- first
                                         let rowsTable = table.baseAddress! + tableStart[g]
@@ -390,6 +449,27 @@ struct PathTree: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// `TreeSHAPKernel.addRows` in the compilation `kernel` names.
+    @inline(__always)
+    static func addRows(
+        _ tables: UnsafePointer<UnsafePointer<Double>>, groups: Int, index: UnsafePointer<UInt8>, indexStride: Int,
+        rows: Int, into phi: UnsafeMutablePointer<Double>, kernel: QuickScorer.Kernel
+    ) {
+        switch kernel {
+        case .portable:
+            TreeSHAPKernel.addRows(
+                tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
+        case .avx512:
+            #if canImport(OverturnKernelsAVX512)
+                treeSHAPAddRowsAVX512(
+                    tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
+            #else
+                TreeSHAPKernel.addRows(
+                    tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
+            #endif
         }
     }
 

@@ -171,8 +171,8 @@ public struct ScoringJob {
             result.output.append(UInt8(ascii: ","))
             appendProbability(p, to: &result.output)
             if let explainer {
-                let reasons = explanations[r].reasons()
-                let values = reasons.isEmpty ? [] : file.extractor.describe(row: r, of: batch.matrix)
+                let reasons = explanations[r].reasons().prefix(options.reasons)
+                let values = file.extractor.describe(row: r, of: batch.matrix, only: reasons.map(\.input))
                 for k in 0..<options.reasons {
                     result.output.append(UInt8(ascii: ","))
                     if k < reasons.count {

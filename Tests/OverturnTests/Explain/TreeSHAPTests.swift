@@ -79,6 +79,31 @@ private func fixture(_ name: String) -> String {
                         x.baseAddress!, stride: width, rows: rows, into: $0.baseAddress!, phiStride: width)
                 }
             }
+            // Tables of 16 (both compilations of the kernel) and tables of the columns a group
+            // feeds (more than 16 output columns) agree.
+            for kernel in QuickScorer.Kernel.available {
+                let dense = TreeSHAP(trees: [tree], width: width, output: nil, kernel: kernel)
+                let sparse = TreeSHAP(trees: [tree], width: width, output: (0..<width).map { $0 + 20 }, kernel: kernel)
+                #expect(dense.dense && !sparse.dense)
+                var other = [Double](repeating: 0, count: rows * 28)
+                x.withUnsafeBufferPointer { x in
+                    other.withUnsafeMutableBufferPointer {
+                        sparse.contributions(
+                            x.baseAddress!, stride: width, rows: rows, into: $0.baseAddress!, phiStride: 28)
+                    }
+                }
+                var again = [Double](repeating: 0, count: rows * width)
+                x.withUnsafeBufferPointer { x in
+                    again.withUnsafeMutableBufferPointer {
+                        dense.contributions(
+                            x.baseAddress!, stride: width, rows: rows, into: $0.baseAddress!, phiStride: width)
+                    }
+                }
+                #expect(again == phi)
+                for r in 0..<rows {
+                    for f in 0..<width { #expect(abs(other[r * 28 + 20 + f] - phi[r * width + f]) < 1e-12) }
+                }
+            }
             #expect(abs(shap.expectedValue - Self.expectation(tree, x[0..<width], known: 0)) < 1e-12)
             for r in 0..<rows {
                 let row = x[(r * width)..<((r + 1) * width)]

@@ -8,3 +8,11 @@ public func quickScorerLeafSetsAVX512(
 ) {
     QuickScorerKernel.leafSets(tables, rows: x, stride: stride, count: count, visiting: visit, visits, into: leaves)
 }
+
+/// `TreeSHAPKernel.addRows` compiled for processors with AVX-512.
+public func treeSHAPAddRowsAVX512(
+    _ tables: UnsafePointer<UnsafePointer<Double>>, groups: Int, index: UnsafePointer<UInt8>, indexStride: Int,
+    rows: Int, into phi: UnsafeMutablePointer<Double>
+) {
+    TreeSHAPKernel.addRows(tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
+}

@@ -1,0 +1,37 @@
+/// TreeSHAP's inner loop when contributions go to at most 16 columns (an explanation's input
+/// columns): each row sums the 16-number table rows its directions pick in a tree's groups, two
+/// vector additions each with AVX-512, and adds the sum to its contributions. Compiled here for any processor and again in `OverturnKernelsAVX512`; the tables
+/// are made by `TreeSHAP` in the Overturn module.
+///
+/// `@inlinable`: after editing, build from clean (see `QuickScorerKernel`).
+public enum TreeSHAPKernel {
+    /// Numbers per table row and per row of contributions.
+    public static let width = 16
+
+    /// For `r` in `0..<rows`: `phi[16r ..< 16r + 16] += Σ_g tables[g][16·i ..< 16·i + 16]` with
+    /// `i = index[g·indexStride + r]`: a tree's groups summed in registers, then added once.
+    @inlinable @inline(__always)
+    public static func addRows(
+        _ tables: UnsafePointer<UnsafePointer<Double>>, groups: Int, index: UnsafePointer<UInt8>, indexStride: Int,
+        rows: Int, into phi: UnsafeMutablePointer<Double>
+    ) {
+        let phi = UnsafeMutableRawPointer(phi)
+        @inline(__always) func row(_ g: Int, _ r: Int) -> SIMD16<Double> {
+            let i = Int(index[g &* indexStride &+ r])
+            return UnsafeRawPointer(tables[g]).loadUnaligned(fromByteOffset: i &* 128, as: SIMD16<Double>.self)
+        }
+        for r in 0..<rows {
+            // Two sums, so that additions do not wait on one another (a table row comes from L2).
+            var even = phi.loadUnaligned(fromByteOffset: r &* 128, as: SIMD16<Double>.self)
+            var odd = SIMD16<Double>(repeating: 0)
+            var g = 0
+            while g &+ 1 < groups {
+                even += row(g, r)
+                odd += row(g &+ 1, r)
+                g &+= 2
+            }
+            if g < groups { even += row(g, r) }
+            phi.storeBytes(of: even + odd, toByteOffset: r &* 128, as: SIMD16<Double>.self)
+        }
+    }
+}
