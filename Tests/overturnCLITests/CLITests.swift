@@ -434,7 +434,10 @@ private func files(in folder: URL) throws -> [String] {
         let margin = object["margin"] as! Double
         #expect(abs(contributions.values.reduce(object["base"] as! Double, +) - margin) < 1e-9)
         let probability = object["probability"] as! Double
-        #expect(waterfall.last!.hasSuffix(String(format: "%5.1f%%", 100 * probability)))
+        #expect(waterfall.last { $0.contains(" pts ") }!.hasSuffix(String(format: "%5.1f%%", 100 * probability)))
+        // Then the recourse, from the schema's actionable inputs.
+        #expect(byID.out.contains("reach 50") || byID.out.contains("Already at or above the target of 50"))
+        #expect(object["recourse"] is [String: Any])
 
         // Every claim, one object per line; the short row goes to the rejects file.
         let all = try overturn(["explain", "c.csv", "--json", "--by", "feature", "-o", "e.jsonl"], in: folder)

@@ -19,7 +19,8 @@ extension Explainer {
     /// `probability`, and `contributions` in log-odds, by input column (every column) or, with
     /// `features`, by model feature (those that are not zero).
     public func json(
-        _ explanation: Explanation, features: ArraySlice<Double>? = nil, id: String, line: Int
+        _ explanation: Explanation, features: ArraySlice<Double>? = nil, recourse: Recourse? = nil, id: String,
+        line: Int
     ) -> String {
         var text = "{\"id\":\(jsonString(id)),\"line\":\(line),\"base\":\(jsonNumber(explanation.base))"
         text += ",\"margin\":\(jsonNumber(explanation.margin)),\"probability\":\(jsonNumber(explanation.probability))"
@@ -34,7 +35,52 @@ extension Explainer {
         } else {
             for (name, value) in zip(inputNames, explanation.inputs) { add(name, value) }
         }
-        return text + "}}"
+        text += "}"
+        if let recourse { text += ",\"recourse\":" + recourse.json }
+        return text + "}"
+    }
+}
+
+extension Recourse {
+    /// `{"target":…,"probability":…,"plan":{…} or null,"exhaustive":…,"singles":[…]}`, each option
+    /// as `{"changes":[{"column","from","to","cost"}],"probability","cost"}`.
+    public var json: String {
+        func option(_ o: Option) -> String {
+            let changes = o.changes.map {
+                "{\"column\":\(jsonString($0.name)),\"from\":\(jsonNumber($0.from)),\"to\":\(jsonNumber($0.to)),\"cost\":\(jsonNumber($0.cost))}"
+            }
+            return
+                "{\"changes\":[\(changes.joined(separator: ","))],\"probability\":\(jsonNumber(o.probability)),\"cost\":\(jsonNumber(o.cost))}"
+        }
+        return "{\"target\":\(jsonNumber(target)),\"probability\":\(jsonNumber(probability)),\"plan\":"
+            + (plan.map(option) ?? "null") + ",\"exhaustive\":\(exhaustive),\"singles\":["
+            + singles.map(option).joined(separator: ",") + "]}"
+    }
+
+    /// The recourse as lines for a person (after a waterfall).
+    public var text: String {
+        func percent(_ p: Double) -> String {
+            let tenths = Int((1000 * p).rounded())
+            return tenths % 10 == 0 ? "\(tenths / 10)%" : "\(tenths / 10).\(tenths % 10)%"
+        }
+        func line(_ o: Option) -> String {
+            "\(o.changes.map(\.words).joined(separator: ", ")): \(percent(probability)) → \(percent(o.probability))"
+                + " (cost \(FeatureExtractor.number(Float(o.cost))))"
+        }
+        var text = ""
+        if probability >= target {
+            text += "  Already at or above the target of \(percent(target)).\n"
+        } else if let plan {
+            text += "  The cheapest changes that reach \(percent(target)):\n    \(line(plan))\n"
+        } else {
+            text += "  No change to the actionable inputs reaches \(percent(target))"
+            text += exhaustive ? " (every combination tried).\n" : " (none found in the combinations tried).\n"
+        }
+        if !singles.isEmpty {
+            text += "  The single changes that raise it most:\n"
+            for o in singles { text += "    \(line(o))\n" }
+        }
+        return text
     }
 }
 

@@ -12,10 +12,16 @@ struct Explain: ParsableCommand {
             claim's margin. In the waterfall the reasons come largest first, each in probability \
             points added to the ones above it, from the base rate to the claim's probability.
 
+            After the waterfall, the recourse: among the inputs the schema marks actionable \
+            (documentation, medications tried, days to appeal), the cheapest set of changes, in the \
+            schema's costs, that lifts the probability to --target, and the single changes that \
+            lift it most. Other inputs (payer, diagnosis, state) are never changed.
+
             With --id or --row, one claim: a waterfall on the terminal, or one JSON object with \
             --json. Without them, every claim: waterfalls one after another, or one JSON object per \
             line with --json (`id`, `line`, `base`, `margin`, `probability`, `contributions` in \
-            log-odds by input column; with --by feature, by model feature, leaving out zeros). \
+            log-odds by input column, or with --by feature by model feature leaving out zeros, and \
+            `recourse`). \
             Rows that cannot be explained go to OUTPUT.rejects.csv (explanations.rejects.csv when \
             OUTPUT is -) and the run ends with status 1.
 
@@ -46,6 +52,9 @@ struct Explain: ParsableCommand {
     @Option(help: "JSON contributions by input column, or by model feature.")
     var by: Grouping = .column
 
+    @Option(help: "The probability the recourse aims for: the cheapest changes to actionable inputs that reach it.")
+    var target: Double = 0.5
+
     @Option(name: [.short, .customLong("output")], help: "Where to write, or - for standard output.")
     var output: String = "-"
 
@@ -54,6 +63,7 @@ struct Explain: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard target > 0 && target < 1 else { throw ValidationError("--target is a probability between 0 and 1") }
         guard id == nil || row == nil else { throw ValidationError("give --id or --row, not both") }
         if let row, row < 2 { throw ValidationError("--row counts lines of INPUT: the first claim is on line 2") }
     }
@@ -61,6 +71,7 @@ struct Explain: ParsableCommand {
     func run() throws {
         let file = try ModelFile.load(path: try model ?? DefaultModel.path())
         let explainer = Explainer(file, grouping: json && by == .feature ? .feature : .input)
+        let recourse = RecourseFinder(file)
         let reader = try CSVReader(path: input)
         let bound = try BoundSchema(
             file.extractor.schema, header: reader.header, file: reader.file, requireLabel: false)
@@ -83,16 +94,19 @@ struct Explain: ParsableCommand {
                 else { continue }
                 found = true
                 let explanation = explainer.explain(batch.matrix, rows: r..<(r + 1))[0]
+                let changes = recourse.find(row: r, of: batch.matrix, target: target)
                 if json {
                     let features = by == .feature ? explainer.contributions(batch.matrix, rows: r..<(r + 1))[...] : nil
                     try out.write(
-                        explainer.json(explanation, features: features, id: batch.ids[r], line: batch.lines[r]) + "\n")
+                        explainer.json(
+                            explanation, features: features, recourse: changes, id: batch.ids[r], line: batch.lines[r])
+                            + "\n")
                 } else {
                     try out.write(
                         Self.waterfall(
                             explanation, explainer: explainer,
                             values: file.extractor.describe(row: r, of: batch.matrix),
-                            id: batch.ids[r], line: batch.lines[r]))
+                            id: batch.ids[r], line: batch.lines[r]) + changes.text)
                 }
                 break
             }
@@ -103,15 +117,19 @@ struct Explain: ParsableCommand {
             let width = explainer.featureNames.count
             var text = ""
             for (r, explanation) in explanations.enumerated() {
+                let changes = recourse.find(row: r, of: batch.matrix, target: target)
                 if json {
                     let own = by == .feature ? features[(r * width)..<((r + 1) * width)] : nil
-                    text += explainer.json(explanation, features: own, id: batch.ids[r], line: batch.lines[r]) + "\n"
+                    text +=
+                        explainer.json(
+                            explanation, features: own, recourse: changes, id: batch.ids[r], line: batch.lines[r])
+                        + "\n"
                 } else {
                     text +=
                         Self.waterfall(
                             explanation, explainer: explainer,
                             values: file.extractor.describe(row: r, of: batch.matrix),
-                            id: batch.ids[r], line: batch.lines[r]) + "\n"
+                            id: batch.ids[r], line: batch.lines[r]) + changes.text + "\n"
                 }
             }
             try out.write(text)
