@@ -3,8 +3,8 @@ import Foundation
 extension FeatureExtractor {
     /// Row `i` of `matrix` in words, one text per input column (schema order), rebuilt from its
     /// features: a category's value (`other` for one outside the vocabulary), the codes of a list
-    /// (`other` for codes outside the vocabulary), a number, `yes`/`no` for a flag, and `blank`
-    /// for a missing value.
+    /// (`other` for codes outside the vocabulary; ICD-10 codes with their title, `ICD10CM`), a
+    /// number, `yes`/`no` for a flag, and `blank` for a missing value.
     /// With `only`, just those inputs are put in words (the others are empty).
     public func describe(row i: Int, of matrix: FeatureMatrix, only: [Int]? = nil) -> [String] {
         // What the row stores, block by block: a number's value, or the finest level's values.
@@ -43,7 +43,11 @@ extension FeatureExtractor {
             case .flag: return number[f] != 0 ? "yes" : "no"
             case .number: return Self.number(number[f])
             case .category, .codes:
-                let values = held[f] + (other[f] ? ["other"] : [])
+                var values = held[f]
+                if schema.features[f].hierarchy == .icd10 {
+                    values = values.map { code in ICD10CM.title(code).map { "\(code) \($0)" } ?? code }
+                }
+                values += other[f] ? ["other"] : []
                 return values.isEmpty ? "none" : values.joined(separator: "; ")
             }
         }

@@ -159,12 +159,13 @@ struct Explain: ParsableCommand {
     ) -> String {
         let reasons = explanation.reasons()
         let labels = reasons.map { "\(explainer.inputNames[$0.input]) = \(values[$0.input])" }
-        let labelWidth = min(60, max(9, labels.map(\.count).max() ?? 0))
+        let labelWidth = min(72, max(9, labels.map(\.count).max() ?? 0))
         let largest = max(reasons.map { abs($0.points) }.max() ?? 0, 1e-9)
         let barWidth = 24
         func percent(_ p: Double) -> String { String(format: "%5.1f%%", 100 * p) }
         func pad(_ text: String, _ width: Int) -> String {
-            text.count >= width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
+            if text.count > width { return String(text.prefix(width - 1)) + "…" }
+            return text + String(repeating: " ", count: width - text.count)
         }
         var text =
             "\(id) (line \(line)): \(percent(explanation.probability).trimmingCharacters(in: .whitespaces)) chance that an appeal wins\n"

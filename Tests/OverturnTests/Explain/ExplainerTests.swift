@@ -54,6 +54,13 @@ import Testing
         #expect(reasons[1].points < 0)
     }
 
+    @Test func icd10TitlesFallBackToTheCategory() {
+        #expect(ICD10CM.title("F33.2") == "Major depressive disorder, recurrent severe without psychotic features")
+        #expect(ICD10CM.title("M54.50") == "Dorsalgia (category)")  // a 2022 code, newer than the titles
+        #expect(ICD10CM.title("E11") == "Type 2 diabetes mellitus")
+        #expect(ICD10CM.title("96365") == nil)
+    }
+
     @Test func rowsAreDescribedInWords() throws {
         let schema = Schema(
             name: "words", id: "id", label: nil,
@@ -66,9 +73,14 @@ import Testing
         text += "new,Zeta,F33.2;Z99.9,,1234.567,\n"
         let (extractor, batch) = try FeatureExtractor.fitTransform(
             CSVReader(text: text, name: "d.csv"), schema: schema, options: FeatureOptions(minCount: 2))
-        #expect(extractor.describe(row: 1, of: batch.matrix) == ["Aetna", "F33.2; F41.1", "1", "12.5", "yes"])
-        #expect(extractor.describe(row: 0, of: batch.matrix) == ["Aetna", "F33.2; F41.1", "0", "12.5", "no"])
+        let codes = "F33.2 Major depressive disorder, recurrent severe without psychotic features; "
         #expect(
-            extractor.describe(row: 20, of: batch.matrix) == ["other", "F33.2; other", "blank", "1234.57", "blank"])
+            extractor.describe(row: 1, of: batch.matrix) == [
+                "Aetna", codes + "F41.1 Generalized anxiety disorder", "1", "12.5", "yes",
+            ])
+        #expect(extractor.describe(row: 0, of: batch.matrix)[2...] == ["0", "12.5", "no"])
+        #expect(
+            extractor.describe(row: 20, of: batch.matrix) == ["other", codes + "other", "blank", "1234.57", "blank"])
+        #expect(extractor.describe(row: 20, of: batch.matrix, only: [3]) == ["", "", "", "1234.57", ""])
     }
 }
