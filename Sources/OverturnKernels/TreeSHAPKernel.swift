@@ -8,6 +8,50 @@ public enum TreeSHAPKernel {
     /// Numbers per table row and per row of contributions.
     public static let width = 16
 
+    /// A block's directions and its groups' row indices, for a tree of numeric splits.
+    ///
+    /// - `left[n·block + r]` = 1 when row `r` goes left at inner node `n = inner[i]` (its value
+    ///   `columns[feature[n]·block + r]` at most `threshold[n]`, or missing and `defaultLeft[n]`);
+    /// - `index[g·block + r]` = Σ_b `left[nodes[nodeStart[g] + b]·block + r]` << b for each group `g`.
+    @inlinable @inline(__always)
+    public static func directions(
+        block: Int, columns: UnsafePointer<Float>, inner: UnsafePointer<Int32>, innerCount: Int,
+        feature: UnsafePointer<Int32>, threshold: UnsafePointer<Float>, defaultLeft: UnsafePointer<UInt8>,
+        left: UnsafeMutablePointer<UInt8>, groups: Int, nodeStart: UnsafePointer<Int>, nodes: UnsafePointer<Int32>,
+        index: UnsafeMutablePointer<UInt8>
+    ) {
+        for i in 0..<innerCount {
+            let n = Int(inner[i])
+            let values = columns + Int(feature[n]) &* block
+            let out = left + n &* block
+            let t = threshold[n]
+            let missing = defaultLeft[n]
+            for r in 0..<block {
+                let v = values[r]
+                out[r] = (v <= t ? 1 : 0) | (v != v ? missing : 0)
+            }
+        }
+        indices(block: block, left: left, groups: groups, nodeStart: nodeStart, nodes: nodes, index: index)
+    }
+
+    /// The groups' row indices alone (`directions`), from directions already in `left`.
+    @inlinable @inline(__always)
+    public static func indices(
+        block: Int, left: UnsafePointer<UInt8>, groups: Int, nodeStart: UnsafePointer<Int>, nodes: UnsafePointer<Int32>,
+        index: UnsafeMutablePointer<UInt8>
+    ) {
+        for g in 0..<groups {
+            let index = index + g &* block
+            for r in 0..<block { index[r] = 0 }
+            var b: UInt8 = 0
+            for s in nodeStart[g]..<nodeStart[g &+ 1] {
+                let l = left + Int(nodes[s]) &* block
+                for r in 0..<block { index[r] |= l[r] &<< b }
+                b &+= 1
+            }
+        }
+    }
+
     /// For `r` in `0..<rows`: `phi[16r ..< 16r + 16] += Σ_g tables[g][16·i ..< 16·i + 16]` with
     /// `i = index[g·indexStride + r]`: a tree's groups summed in registers, then added once.
     @inlinable @inline(__always)

@@ -16,3 +16,15 @@ public func treeSHAPAddRowsAVX512(
 ) {
     TreeSHAPKernel.addRows(tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
 }
+
+/// `TreeSHAPKernel.directions` compiled for processors with AVX-512.
+public func treeSHAPDirectionsAVX512(
+    block: Int, columns: UnsafePointer<Float>, inner: UnsafePointer<Int32>, innerCount: Int,
+    feature: UnsafePointer<Int32>, threshold: UnsafePointer<Float>, defaultLeft: UnsafePointer<UInt8>,
+    left: UnsafeMutablePointer<UInt8>, groups: Int, nodeStart: UnsafePointer<Int>, nodes: UnsafePointer<Int32>,
+    index: UnsafeMutablePointer<UInt8>
+) {
+    TreeSHAPKernel.directions(
+        block: block, columns: columns, inner: inner, innerCount: innerCount, feature: feature, threshold: threshold,
+        defaultLeft: defaultLeft, left: left, groups: groups, nodeStart: nodeStart, nodes: nodes, index: index)
+}

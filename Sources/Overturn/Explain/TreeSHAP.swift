@@ -350,49 +350,45 @@ struct PathTree: Sendable {
         scratch: UnsafeMutablePointer<Double>, weights: UnsafePointer<Double>,
         into phi: UnsafeMutablePointer<Double>, phiStride: Int, kernel: QuickScorer.Kernel
     ) {
+        guard !inner.isEmpty else { return }  // a tree of one leaf adds nothing
         let block = TreeSHAP.block
-        if categorical {
-            for n in inner {
-                let n = Int(n)
-                let f = Int(tree.feature[n])
-                for r in 0..<rows { left[n &* block &+ r] = tree.goesLeft(n, columns[f &* block &+ r]) ? 1 : 0 }
-            }
-        } else {
-            inner.withUnsafeBufferPointer { inner in
-                for n in inner {
-                    let n = Int(n)
-                    let values = columns + Int(feature[n]) &* block
-                    let out = left + n &* block
-                    let t = threshold[n]
-                    let missing = defaultLeft[n]
-                    // Plain loops over the block, which the compiler turns into vector compares.
-                    for r in 0..<block {
-                        let v = values[r]
-                        out[r] = (v <= t ? 1 : 0) | (v != v ? missing : 0)
-                    }
-                }
-            }
-        }
         let groups = tableStart.count
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(groups, 1) * block) { index in
             let index = index.baseAddress!
             nodeStart.withUnsafeBufferPointer { nodeStart in
                 nodes.withUnsafeBufferPointer { nodes in
+                    // Every row's direction at every split, then every group's row indices.
+                    if categorical {
+                        for n in inner {
+                            let n = Int(n)
+                            let f = Int(tree.feature[n])
+                            for r in 0..<rows {
+                                left[n &* block &+ r] = tree.goesLeft(n, columns[f &* block &+ r]) ? 1 : 0
+                            }
+                        }
+                        TreeSHAPKernel.indices(
+                            block: block, left: left, groups: groups, nodeStart: nodeStart.baseAddress!,
+                            nodes: nodes.baseAddress ?? Self.noNodes, index: index)
+                    } else {
+                        inner.withUnsafeBufferPointer { inner in
+                            feature.withUnsafeBufferPointer { feature in
+                                threshold.withUnsafeBufferPointer { threshold in
+                                    defaultLeft.withUnsafeBufferPointer { defaultLeft in
+                                        Self.directions(
+                                            block: block, columns: columns, inner: inner.baseAddress!,
+                                            innerCount: inner.count, feature: feature.baseAddress!,
+                                            threshold: threshold.baseAddress!, defaultLeft: defaultLeft.baseAddress!,
+                                            left: left, groups: groups, nodeStart: nodeStart.baseAddress!,
+                                            nodes: nodes.baseAddress ?? Self.noNodes, index: index, kernel: kernel)
+                                    }
+                                }
+                            }
+                        }
+                    }
                     columnStart.withUnsafeBufferPointer { columnStart in
                         self.columns.withUnsafeBufferPointer { outputs in
                             tableStart.withUnsafeBufferPointer { tableStart in
                                 table.withUnsafeBufferPointer { table in
-                                    // Every group's row indices: bit b is the direction at its b-th split.
-                                    for g in 0..<groups {
-                                        let index = index + g &* block
-                                        for r in 0..<block { index[r] = 0 }
-                                        var b: UInt8 = 0
-                                        for s in nodeStart[g]..<nodeStart[g + 1] {
-                                            let l = left + Int(nodes[s]) &* block
-                                            for r in 0..<block { index[r] |= l[r] &<< b }
-                                            b &+= 1
-                                        }
-                                    }
                                     if dense {
                                         withUnsafeTemporaryAllocation(
                                             of: UnsafePointer<Double>.self, capacity: Swift.max(groups, 1)
@@ -449,6 +445,35 @@ struct PathTree: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// A pointer for a tree whose leaves are all too deep for a group (no group nodes): never read.
+    static var noNodes: UnsafePointer<Int32> { UnsafePointer(bitPattern: MemoryLayout<Int32>.alignment)! }
+
+    /// `TreeSHAPKernel.directions` in the compilation `kernel` names.
+    @inline(__always)
+    static func directions(
+        block: Int, columns: UnsafePointer<Float>, inner: UnsafePointer<Int32>, innerCount: Int,
+        feature: UnsafePointer<Int32>, threshold: UnsafePointer<Float>, defaultLeft: UnsafePointer<UInt8>,
+        left: UnsafeMutablePointer<UInt8>, groups: Int, nodeStart: UnsafePointer<Int>, nodes: UnsafePointer<Int32>,
+        index: UnsafeMutablePointer<UInt8>, kernel: QuickScorer.Kernel
+    ) {
+        switch kernel {
+        case .avx512:
+            #if canImport(OverturnKernelsAVX512)
+                treeSHAPDirectionsAVX512(
+                    block: block, columns: columns, inner: inner, innerCount: innerCount, feature: feature,
+                    threshold: threshold, defaultLeft: defaultLeft, left: left, groups: groups, nodeStart: nodeStart,
+                    nodes: nodes, index: index)
+                return
+            #endif
+            fallthrough
+        case .portable:
+            TreeSHAPKernel.directions(
+                block: block, columns: columns, inner: inner, innerCount: innerCount, feature: feature,
+                threshold: threshold, defaultLeft: defaultLeft, left: left, groups: groups, nodeStart: nodeStart,
+                nodes: nodes, index: index)
         }
     }
 
