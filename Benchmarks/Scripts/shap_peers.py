@@ -15,11 +15,11 @@ writes WORK/peers_shap.json.
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
+
+from scoring_peers import median_rows_per_s
 
 ROWS = 2_000
 
@@ -33,16 +33,6 @@ def prepare(work):
     contribs = booster.predict(xgb.DMatrix(x, feature_names=booster.feature_names), pred_contribs=True)
     np.save(os.path.join(work, "xgb_d6_t200_contribs.npy"), contribs.astype(np.float64))
     print(f"prepared {work}: {x.shape[0]} rows x {x.shape[1]} features, contributions {contribs.shape}")
-
-
-def median_rows_per_s(run, rows, repeats):
-    run()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return rows / statistics.median(times)
 
 
 def time_peers(work, repeats):

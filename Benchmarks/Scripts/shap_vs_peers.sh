@@ -29,5 +29,5 @@ for round in 1 2 3; do
     "$PYTHON" "$here/shap_peers.py" time "$work" 2>/dev/null | grep "rows/s"
     (cd "$root/Benchmarks" && OVERTURN_SCORING_DIR="$work" swift package benchmark --target Scoring \
         --filter "TreeSHAP.*" 2>/dev/null |
-        awk '/^TreeSHAP: largest/ && !seen++ { print } /^TreeSHAP: xgb/ { name = $0 } /rows\/s/ { print "overturn " name ": p50 " $7 " rows/s" }')
+        awk '/^TreeSHAP: largest/ && !seen++ { print } /^TreeSHAP: xgb/ { name = $0 } /rows\/s/ { print "overturn " name ": p50 " $7 "k rows/s" }')
 done
