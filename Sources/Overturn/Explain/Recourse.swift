@@ -1,3 +1,5 @@
+import Foundation
+
 /// What would raise a prediction: among the inputs the schema marks actionable (documentation
 /// that can be added, medications that can be tried, an appeal filed sooner), the set of changes
 /// of lowest cost that lifts the probability to a target, and the single changes that lift it most.
@@ -8,14 +10,15 @@
 ///
 /// - trees: for each split threshold on the input, the nearest allowed value across it (a whole
 ///   number for an integer input), since values between two thresholds score alike;
-/// - logistic regression: every whole step to the bound for an integer input, 20 even steps for
-///   another (its margin is linear in the value, so nothing between the steps is cheaper);
+/// - logistic regression: whole steps (up to 50) for an integer input, 20 even steps for another;
 /// - a flag: its other value.
 ///
-/// The combinations are searched in order of increasing total cost (each input's values sorted by
-/// cost, each combination generated once from a unique parent), so the first that reaches the
-/// target is the cheapest. The search stops after `maxEvaluations` scored combinations; a result
-/// says whether it covered every combination, so "none" is a proof only then.
+/// For logistic regression with whole-step inputs the cheapest plan is exact (`linearPlan`: the
+/// margin is linear in each input). Otherwise the combinations are searched in order of increasing
+/// total cost (each input's values sorted by cost, each combination generated once from a unique
+/// parent), so the first that reaches the target is the cheapest. The search stops after
+/// `maxEvaluations` scored combinations; a result says whether it covered every combination, so
+/// "none" is a proof only then.
 public struct RecourseFinder: Sendable {
     public let file: ModelFile
     let scorer: ModelFile.Scorer
@@ -139,6 +142,19 @@ public struct RecourseFinder: Sendable {
             result.exhaustive = true
             return result
         }
+        if case .logistic(let model) = file.model {
+            switch linearPlan(model, options: options, now: now, target: target, score: { score([$0])[0] }) {
+            case .plan(let plan):
+                result.plan = plan
+                result.exhaustive = true
+                return result
+            case .none:
+                result.exhaustive = true
+                return result
+            case .notApplicable:
+                break
+            }
+        }
         // The combinations in order of cost: state = how far along each input's list (0: no
         // change); a state's parent lowers its last changed input by one step.
         struct State: Comparable {
@@ -185,6 +201,96 @@ public struct RecourseFinder: Sendable {
         }
         result.exhaustive = heap.isEmpty
         return result
+    }
+
+    /// Logistic regression, exactly: the margin moves by a fixed amount per unit of each input, so
+    /// the cheapest plan is an integer program, `min Σ cₖsₖ` subject to `Σ aₖsₖ ≥ need` and
+    /// `0 ≤ sₖ ≤ Sₖ` (steps `s`, gain `a` and cost `c` per step, in the direction that raises the
+    /// margin). Every combination of steps of all inputs but the widest is tried, and the widest
+    /// takes the fewest steps that close the gap (Ustun et al. 2019 solve the same program with a
+    /// solver; a handful of whole-step inputs needs none). `notApplicable`, for the search to take
+    /// over, when an input is not in whole steps or the combinations number more than a million.
+    func linearPlan(
+        _ model: LogisticRegression, options: [(action: Action, changes: [Recourse.Change])], now: Double,
+        target: Double, score: ([Recourse.Change]) -> Double
+    ) -> LinearPlan {
+        // Per input: the change per step, the margin gained per step, the most steps.
+        var inputs: [(first: Recourse.Change, gain: Double, steps: Int)] = []
+        for (action, changes) in options {
+            guard action.integer else { return .notApplicable }
+            let c = action.column
+            let perUnit = model.scaling.first { $0.column == c }.map { model.weights[c] / $0.scale } ?? model.weights[c]
+            // The changes that raise the margin: one direction, whole steps from the current value.
+            let raising = changes.filter { ($0.to - $0.from) * perUnit > 0 }
+            guard let nearest = raising.min(by: { abs($0.to - $0.from) < abs($1.to - $1.from) }) else { continue }
+            let sign = nearest.to > nearest.from ? 1.0 : -1.0
+            let bound = sign > 0 ? action.upper : action.lower
+            let steps = Int(min(abs(bound - nearest.from), 1_000_000).rounded(.down))
+            guard steps > 0 else { continue }
+            var unit = nearest
+            unit.to = nearest.from + sign
+            unit.cost = action.action.cost
+            inputs.append((unit, abs(perUnit), steps))
+        }
+        let need = log(target / (1 - target)) - log(now / (1 - now))
+        guard !inputs.isEmpty, inputs.reduce(0, { $0 + $1.gain * Double($1.steps) }) >= need else {
+            return .none
+        }
+        // The widest input closes the gap; the others are enumerated.
+        let widest = inputs.indices.max { inputs[$0].steps < inputs[$1].steps }!
+        let others = inputs.indices.filter { $0 != widest }
+        guard others.reduce(1.0, { $0 * Double(inputs[$1].steps + 1) }) <= 1_000_000 else { return .notApplicable }
+        var best: (cost: Double, steps: [Int])?
+        var steps = [Int](repeating: 0, count: inputs.count)
+        func visit(_ i: Int, gain: Double, cost: Double) {
+            if let best, cost >= best.cost { return }
+            if i == others.count {
+                let w = inputs[widest]
+                let left = need - gain
+                let s = left <= 0 ? 0 : Int((left / w.gain).rounded(.up))
+                guard s <= w.steps else { return }
+                let total = cost + Double(s) * w.first.cost
+                if best == nil || total < best!.cost {
+                    steps[widest] = s
+                    best = (total, steps)
+                }
+                return
+            }
+            let k = others[i]
+            for s in 0...inputs[k].steps {
+                steps[k] = s
+                visit(i + 1, gain: gain + Double(s) * inputs[k].gain, cost: cost + Double(s) * inputs[k].first.cost)
+            }
+            steps[k] = 0
+        }
+        visit(0, gain: 0, cost: 0)
+        guard var chosen = best?.steps else { return .none }
+        // The margin in floating point may fall a hair short of the target: one more step then.
+        func plan(_ steps: [Int]) -> [Recourse.Change] {
+            inputs.indices.compactMap { k in
+                guard steps[k] > 0 else { return nil }
+                var change = inputs[k].first
+                change.to = change.from + (change.to - change.from) * Double(steps[k])
+                change.cost = inputs[k].first.cost * Double(steps[k])
+                return change
+            }
+        }
+        var p = score(plan(chosen))
+        if p < target && chosen[widest] < inputs[widest].steps {
+            chosen[widest] += 1
+            p = score(plan(chosen))
+        }
+        guard p >= target else { return .none }
+        let changes = plan(chosen)
+        return .plan(Recourse.Option(changes: changes, probability: p, cost: changes.reduce(0) { $0 + $1.cost }))
+    }
+
+    /// What `linearPlan` found.
+    enum LinearPlan {
+        case plan(Recourse.Option)
+        /// No combination reaches the target.
+        case none
+        case notApplicable
     }
 
     /// The values an action may take from `value`: see the type's documentation.

@@ -100,4 +100,55 @@ import Testing
             }
         }
     }
+
+    /// Logistic regression with weights set by hand (no scaling): margin = −1.92 + 1.5·letter +
+    /// 0.5·meds − 0.05·days, days costing 0.09 each. For 50% the cheapest plan (cost 10.91) is the
+    /// letter and 99 fewer days; the exact program finds it, and it is the cheapest of every
+    /// combination counted out here.
+    @Test func logisticRecourseIsExact() throws {
+        var schema = Self.schema
+        schema.features[3].actionable = Actionability(direction: .decrease, cost: 0.09, minimum: 0)
+        var text = "id,payer,letter,meds,days\n"
+        for i in 0..<10 { text += "r\(i),\(i % 2 == 0 ? "A" : "B"),\(i % 2),\(i % 4),\(10 * i)\n" }
+        text += "row,B,0,1,100\n"
+        let (extractor, batch) = try FeatureExtractor.fitTransform(
+            CSVReader(text: text, name: "hand.csv"), schema: schema, options: FeatureOptions(minCount: 1),
+            requireLabel: false)
+        var labelled = batch
+        labelled.labels = (0..<batch.matrix.rowCount).map { Float($0 % 2) }
+        var model = try LogisticRegression.fit(labelled, extractor: extractor)
+        model.scaling = []
+        model.weights = [Double](repeating: 0, count: extractor.width)
+        model.intercept = -1.92
+        let column = { (name: String) in extractor.columnNames.firstIndex(of: name)! }
+        model.weights[column("letter")] = 1.5
+        model.weights[column("meds")] = 0.5
+        model.weights[column("days")] = -0.05
+        let file = ModelFile(
+            extractor: extractor, model: .logistic(model),
+            training: .init(dataFile: "hand.csv", rows: 10, positiveRows: 5, rejectedRows: 0))
+        let row = FeatureMatrix(rows: [10], of: batch.matrix)
+        let recourse = RecourseFinder(file).find(row: 0, of: row, target: 0.5)
+        #expect(abs(recourse.probability - sigmoid(-1.92 + 0.5 - 5)) < 1e-6)
+        let plan = try #require(recourse.plan)
+        #expect(recourse.exhaustive)
+        #expect(plan.changes.map(\.words) == ["letter: no → yes", "days: 100 → 1"])
+        #expect(abs(plan.cost - 10.91) < 1e-9)
+        // Every combination, counted out.
+        var cheapest = Double.infinity
+        for letter in 0...1 {
+            for meds in 1...5 {
+                for days in 0...100 {
+                    let margin = -1.92 + 1.5 * Double(letter) + 0.5 * Double(meds) - 0.05 * Double(days)
+                    if margin >= 1e-9 {
+                        cheapest = min(cheapest, 2 * Double(letter) + Double(meds - 1) + 0.09 * Double(100 - days))
+                    }
+                }
+            }
+        }
+        #expect(abs(plan.cost - cheapest) < 1e-9)
+        // Out of reach: the program says so without searching.
+        let none = RecourseFinder(file).find(row: 0, of: row, target: 0.999)
+        #expect(none.plan == nil && none.exhaustive)
+    }
 }
