@@ -42,7 +42,7 @@ extension Explainer {
 }
 
 extension Recourse {
-    /// `{"target":…,"probability":…,"plan":{…} or null,"exhaustive":…,"singles":[…]}`, each option
+    /// `{"target":…,"probability":…,"plan":{…} or null,"exhaustive":…,"singles":[…],"changeable":…}`, each option
     /// as `{"changes":[{"column","from","to","cost"}],"probability","cost"}`.
     public var json: String {
         func option(_ o: Option) -> String {
@@ -54,7 +54,7 @@ extension Recourse {
         }
         return "{\"target\":\(jsonNumber(target)),\"probability\":\(jsonNumber(probability)),\"plan\":"
             + (plan.map(option) ?? "null") + ",\"exhaustive\":\(exhaustive),\"singles\":["
-            + singles.map(option).joined(separator: ",") + "]}"
+            + singles.map(option).joined(separator: ",") + "],\"changeable\":\(changeable)}"
     }
 
     /// The recourse as lines for a person (after a waterfall).
@@ -68,6 +68,9 @@ extension Recourse {
                 + " (cost \(FeatureExtractor.number(Float(o.cost))))"
         }
         var text = ""
+        if changeable == 0 {
+            return "  No actionable input can change for this claim (none in the schema, or blank, or at its bound).\n"
+        }
         if probability >= target {
             text += "  Already at or above the target of \(percent(target)).\n"
         } else if let plan {

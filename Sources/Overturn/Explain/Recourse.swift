@@ -118,7 +118,8 @@ public struct RecourseFinder: Sendable {
         }
 
         let now = score([[]])[0]
-        var result = Recourse(probability: now, target: target, plan: nil, exhaustive: false, singles: [])
+        var result = Recourse(
+            probability: now, target: target, plan: nil, exhaustive: false, singles: [], changeable: options.count)
 
         // Single changes: the best value of each input, by the probability it gives.
         let all = options.flatMap { $0.changes }
@@ -366,6 +367,8 @@ public struct Recourse: Sendable, Equatable {
     public var exhaustive: Bool
     /// The single changes that raise the probability most, best first (one per input).
     public var singles: [Option]
+    /// How many actionable inputs could change at all (not blank, not at their bound).
+    public var changeable: Int
 }
 
 /// A binary min-heap.

@@ -76,6 +76,24 @@ import Testing
         #expect(recourse.plan == nil)
         #expect(recourse.exhaustive)
         #expect(recourse.text.contains("No change to the actionable inputs reaches 99% (every combination tried)."))
+        #expect(recourse.changeable == 3)
+
+        // A claim whose actionable inputs are all blank has nothing to change, and says so.
+        let columns = file.extractor.columnNames
+        let kept = (0..<row.nonZeroCount).filter {
+            !["letter", "meds", "days"].contains(columns[Int(row.columns[$0])])
+        }
+        let missing = ["letter=(missing)", "meds=(missing)", "days=(missing)"].map {
+            Int32(columns.firstIndex(of: $0)!)
+        }
+        let entries = (kept.map { (row.columns[$0], row.values[$0]) } + missing.map { ($0, Float(1)) }).sorted {
+            $0.0 < $1.0
+        }
+        let blank = FeatureMatrix(
+            width: row.width, rowOffsets: [0, entries.count], columns: entries.map(\.0), values: entries.map(\.1))
+        let nothing = RecourseFinder(file).find(row: 0, of: blank, target: 0.5)
+        #expect(nothing.changeable == 0 && nothing.plan == nil && nothing.singles.isEmpty)
+        #expect(nothing.text.hasPrefix("  No actionable input can change for this claim"))
     }
 
     /// Whatever the target, suggestions never lower the probability, stay within the bounds and
