@@ -446,6 +446,12 @@ private func files(in folder: URL) throws -> [String] {
         let lines = try String(contentsOf: folder.appendingPathComponent("e.jsonl"), encoding: .utf8)
             .split(separator: "\n")
         #expect(lines.count == 300)
+        // The same bytes on one thread.
+        _ = try overturn(
+            ["explain", "c.csv", "--json", "--by", "feature", "--threads", "1", "-o", "e1.jsonl"], in: folder)
+        #expect(
+            try String(contentsOf: folder.appendingPathComponent("e1.jsonl"), encoding: .utf8)
+                == String(contentsOf: folder.appendingPathComponent("e.jsonl"), encoding: .utf8))
         let fifth = try JSONSerialization.jsonObject(with: Data(lines[4].utf8)) as! [String: Any]
         #expect(fifth["id"] as? String == id)
         let features = fifth["contributions"] as! [String: Double]

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import Overturn
+import Synchronization
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -115,9 +117,10 @@ struct Explain: ParsableCommand {
             let explanations = explainer.explain(batch.matrix, threads: threads)
             let features = json && by == .feature ? explainer.contributions(batch.matrix, threads: threads) : []
             let width = explainer.featureNames.count
+            let recourses = Self.recourses(recourse, batch.matrix, target: target, threads: threads)
             var text = ""
             for (r, explanation) in explanations.enumerated() {
-                let changes = recourse.find(row: r, of: batch.matrix, target: target)
+                let changes = recourses[r]
                 if json {
                     let own = by == .feature ? features[(r * width)..<((r + 1) * width)] : nil
                     text +=
@@ -144,6 +147,20 @@ struct Explain: ParsableCommand {
             Terminal.say("error: \(grouped(rejected)) rows were not explained; see \(rejects.path)")
             throw ExitCode(1)
         }
+    }
+
+    /// The recourse of every row of `matrix`, rows shared out over `threads` threads.
+    static func recourses(_ finder: RecourseFinder, _ matrix: FeatureMatrix, target: Double, threads: Int) -> [Recourse]
+    {
+        let rows = matrix.rowCount
+        let results = Mutex([Recourse?](repeating: nil, count: rows))
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, rows))) { worker in
+            for r in stride(from: worker, to: rows, by: max(1, min(threads, rows))) {
+                let found = finder.find(row: r, of: matrix, target: target)
+                results.withLock { $0[r] = found }
+            }
+        }
+        return results.withLock { $0.map { $0! } }
     }
 
     /// One claim's waterfall:
