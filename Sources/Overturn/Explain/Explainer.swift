@@ -44,7 +44,10 @@ public struct Explainer: Sendable {
         case .trees(let trees):
             featureNames = trees.features.map(\.name)
             featureInput = trees.features.map { file.extractor.columnFeature[$0.column] }
-            let explainer = trees.explainer(output: grouping == .input ? featureInput : nil)
+            let explainer =
+                grouping == .input
+                ? trees.explainer(output: featureInput, outputs: file.extractor.schema.features.count)
+                : trees.explainer()
             model = .trees(explainer)
             base = explainer.base
         case .logistic(let logistic):

@@ -1,8 +1,10 @@
 extension GradientBoostedTrees {
     /// The model's trees prepared for TreeSHAP, once: for explaining many batches. With `output`
-    /// (per tree feature, a column), contributions are summed into those columns (cheaper than
-    /// summing them afterwards: `TreeSHAP`).
-    public func explainer(output: [Int]? = nil) -> Explainer { Explainer(self, output: output) }
+    /// (per tree feature, a column; `outputs` of them), contributions are summed into those columns
+    /// (cheaper than summing them afterwards: `TreeSHAP`).
+    public func explainer(output: [Int]? = nil, outputs: Int? = nil) -> Explainer {
+        Explainer(self, output: output, outputs: outputs)
+    }
 
     /// Exact TreeSHAP contributions of a model's tree features (`TreeSHAP`), from extracted rows.
     public struct Explainer: Sendable {
@@ -14,9 +16,9 @@ extension GradientBoostedTrees {
         public let base: Double
         let shap: TreeSHAP
 
-        init(_ model: GradientBoostedTrees, output: [Int]?) {
+        init(_ model: GradientBoostedTrees, output: [Int]?, outputs: Int?) {
             features = model.features
-            shap = TreeSHAP(trees: model.trees, width: model.features.count, output: output)
+            shap = TreeSHAP(trees: model.trees, width: model.features.count, output: output, outputs: outputs)
             base = model.baseScore + shap.expectedValue
         }
 

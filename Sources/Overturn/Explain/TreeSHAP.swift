@@ -53,17 +53,20 @@ public struct TreeSHAP: Sendable {
     ///   - trees: validated trees (depth at most 64) whose covers are the training rows' weights.
     ///   - width: the number of tree features the trees split on.
     ///   - output: per tree feature, the output column of its contributions (default: its own).
-    public init(trees: [Tree], width: Int, output: [Int]? = nil) {
-        self.init(trees: trees, width: width, output: output, kernel: .best)
+    ///   - outputs: the number of output columns (default: one past the largest in `output`).
+    public init(trees: [Tree], width: Int, output: [Int]? = nil, outputs: Int? = nil) {
+        self.init(trees: trees, width: width, output: output, outputs: outputs, kernel: .best)
     }
 
     /// `kernel`: which compilation of `TreeSHAPKernel` runs (tests run both).
-    init(trees: [Tree], width: Int, output: [Int]?, kernel: QuickScorer.Kernel) {
+    init(trees: [Tree], width: Int, output: [Int]?, outputs: Int? = nil, kernel: QuickScorer.Kernel) {
         self.width = width
         let output = output ?? Array(0..<width)
         precondition(output.count == width, "one output column per tree feature")
-        outputs = (output.max() ?? -1) + 1
-        dense = outputs <= TreeSHAPKernel.width
+        let needed = (output.max() ?? -1) + 1
+        precondition((outputs ?? needed) >= needed, "an output column beyond the outputs")
+        self.outputs = outputs ?? needed
+        dense = self.outputs <= TreeSHAPKernel.width
         self.kernel = kernel
         let dense = dense
         self.trees = trees.map { PathTree($0, output: output, dense: dense) }
@@ -459,22 +462,19 @@ struct PathTree: Sendable {
         left: UnsafeMutablePointer<UInt8>, groups: Int, nodeStart: UnsafePointer<Int>, nodes: UnsafePointer<Int32>,
         index: UnsafeMutablePointer<UInt8>, kernel: QuickScorer.Kernel
     ) {
-        switch kernel {
-        case .avx512:
-            #if canImport(OverturnKernelsAVX512)
+        #if canImport(OverturnKernelsAVX512)
+            if kernel == .avx512 {
                 treeSHAPDirectionsAVX512(
                     block: block, columns: columns, inner: inner, innerCount: innerCount, feature: feature,
                     threshold: threshold, defaultLeft: defaultLeft, left: left, groups: groups, nodeStart: nodeStart,
                     nodes: nodes, index: index)
                 return
-            #endif
-            fallthrough
-        case .portable:
-            TreeSHAPKernel.directions(
-                block: block, columns: columns, inner: inner, innerCount: innerCount, feature: feature,
-                threshold: threshold, defaultLeft: defaultLeft, left: left, groups: groups, nodeStart: nodeStart,
-                nodes: nodes, index: index)
-        }
+            }
+        #endif
+        TreeSHAPKernel.directions(
+            block: block, columns: columns, inner: inner, innerCount: innerCount, feature: feature,
+            threshold: threshold, defaultLeft: defaultLeft, left: left, groups: groups, nodeStart: nodeStart,
+            nodes: nodes, index: index)
     }
 
     /// `TreeSHAPKernel.addRows` in the compilation `kernel` names.

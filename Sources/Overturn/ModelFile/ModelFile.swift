@@ -139,6 +139,11 @@ public struct ModelFile: Sendable, Equatable, Codable {
         } catch {
             throw ModelFileError.unreadable(file: path, reason: (error as NSError).localizedDescription)
         }
+        return try decode(data, file: path)
+    }
+
+    /// Checks and decodes the bytes of a model file (`load`), named `path` in errors.
+    public static func decode(_ data: Data, file path: String) throws -> ModelFile {
         struct Header: Decodable {
             var format: String?
             var formatVersion: Int?

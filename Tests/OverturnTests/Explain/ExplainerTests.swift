@@ -43,6 +43,30 @@ import Testing
         }
     }
 
+    /// Found by the model-file fuzzer: a tree model whose features cover only the first inputs
+    /// (the rest read by no tree) explained every row out of bounds; those inputs now get 0.
+    @Test func inputsNoTreeReadsContributeNothing() throws {
+        let (file, batch) = Self.sample
+        var model = try #require(file.trees)
+        let kept = model.features.indices.filter { file.extractor.columnFeature[model.features[$0].column] < 3 }
+        model.features = kept.map { model.features[$0] }
+        var tree = Tree()
+        let root = tree.addLeaf(value: 0, cover: 2)
+        tree.left[root] = Int32(tree.addLeaf(value: -1, cover: 1))
+        tree.right[root] = Int32(tree.addLeaf(value: 1, cover: 1))
+        tree.feature[root] = 0
+        tree.threshold[root] = 0.5
+        model.trees = [tree]
+        let small = ModelFile(extractor: file.extractor, model: .trees(model), training: file.training)
+        let explanations = Explainer(small).explain(batch.matrix, rows: 0..<50)
+        let margins = small.margins(batch.matrix)
+        for (r, explanation) in explanations.enumerated() {
+            #expect(explanation.inputs.count == file.extractor.schema.features.count)
+            #expect(explanation.inputs[3...].allSatisfy { $0 == 0 })
+            #expect(abs(explanation.margin - margins[r]) < 1e-12)
+        }
+    }
+
     @Test func reasonsAreAWaterfallLargestFirst() {
         let explanation = Explanation(base: -0.5, inputs: [0.2, 0, -0.9, 0.2, 1.4])
         let reasons = explanation.reasons()
