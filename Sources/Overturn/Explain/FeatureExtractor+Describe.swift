@@ -12,9 +12,12 @@ extension FeatureExtractor {
         var number = [Float](repeating: 0, count: blocks.count)
         var held = [[String]](repeating: [], count: blocks.count)
         var other = [Bool](repeating: false, count: blocks.count)
+        var wanted = [Bool](repeating: only == nil, count: blocks.count)
+        for f in only ?? [] { wanted[f] = true }
         for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
             let c = Int(matrix.columns[k])
             let f = columnFeature[c]
+            guard wanted[f] else { continue }
             let block = blocks[f]
             let local = c - block.offset
             if local == block.missingColumn {
@@ -33,8 +36,6 @@ extension FeatureExtractor {
                 }
             }
         }
-        var wanted = [Bool](repeating: only == nil, count: blocks.count)
-        for f in only ?? [] { wanted[f] = true }
         return blocks.indices.map { f in
             guard wanted[f] else { return "" }
             let kind = schema.features[f].kind
