@@ -420,8 +420,9 @@ private func files(in folder: URL) throws -> [String] {
         let id = String(text.split(separator: "\n")[5].prefix { $0 != "," })  // the claim on line 6
 
         let byID = try overturn(["explain", "c.csv", "--id", id], in: folder)
-        #expect(byID.status == 0)
+        try #require(byID.status == 0, "\(byID.err)")
         let waterfall = byID.out.split(separator: "\n")
+        try #require(waterfall.count >= 5)
         #expect(waterfall[0].hasPrefix("\(id) (line 6): ") && waterfall[0].hasSuffix("% chance that an appeal wins"))
         #expect(waterfall[1].hasPrefix("  base rate "))
         #expect(try overturn(["explain", "c.csv", "--row", "6"], in: folder).out == byID.out)
@@ -445,7 +446,7 @@ private func files(in folder: URL) throws -> [String] {
         #expect(all.err.contains("1 rows were not explained; see e.jsonl.rejects.csv"))
         let lines = try String(contentsOf: folder.appendingPathComponent("e.jsonl"), encoding: .utf8)
             .split(separator: "\n")
-        #expect(lines.count == 300)
+        try #require(lines.count == 300)
         // The same bytes on one thread.
         _ = try overturn(
             ["explain", "c.csv", "--json", "--by", "feature", "--threads", "1", "-o", "e1.jsonl"], in: folder)
@@ -463,6 +464,7 @@ private func files(in folder: URL) throws -> [String] {
         #expect(scored.status == 1)
         let rows = try String(contentsOf: folder.appendingPathComponent("s.csv"), encoding: .utf8)
             .split(separator: "\n")
+        try #require(rows.count == 301)
         #expect(rows[0] == "claim_id,probability,reason_1,reason_2,reason_3")
         let reasons = rows[5].split(separator: ",").dropFirst(2)
         #expect(reasons.count == 3)
