@@ -72,6 +72,7 @@ struct Score: ParsableCommand {
         options.strict = strict
         options.reasons = reasons
         options.chunkBytes = chunkBytes
+        let started = Date()  // the explainer's tables (--reasons) are made with the job: count them
         let job: ScoringJob
         do {
             job = try ScoringJob(model: file, input: reader, options: options)
@@ -82,7 +83,6 @@ struct Score: ParsableCommand {
         let out = try OutputFile(path: output)
         let rejectsPath = (output == "-" ? "scores" : output) + ".rejects.csv"
         let rejects = RejectsFile(path: rejectsPath)
-        let started = Date()
         var lastDraw = started
         let summary: ScoringJob.Summary
         do {
