@@ -8,7 +8,8 @@ let package = Package(
         .executable(name: "overturn", targets: ["overturn"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // OpenBLAS (Debian's libopenblas-dev): a module map and a shim header, nothing else.
@@ -32,6 +33,7 @@ let package = Package(
             dependencies: [
                 "Overturn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "OverturnTests", dependencies: ["Overturn"], exclude: ["Fixtures"]),

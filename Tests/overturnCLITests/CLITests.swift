@@ -482,4 +482,22 @@ private func files(in folder: URL) throws -> [String] {
         #expect(bad.status != 0)
         #expect(bad.err.contains("c.csv:302:"))
     }
+
+    /// A trained model records the SHA-256 of its training file (the sample's bytes are pinned by
+    /// the generator's tests), and `inspect` prints it; a model trained from standard input has none.
+    @Test func trainingRecordsTheDataHash() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sample = Self.models.deletingLastPathComponent().appendingPathComponent("Datasets/claims-sample.csv")
+        let trained = try overturn(["train", sample.path, "--min-count", "1000", "-o", "m.json"], in: folder)
+        try #require(trained.status == 0, "\(trained.err)")
+        let inspected = try overturn(["inspect", "m.json"], in: folder)
+        #expect(
+            inspected.out.contains(
+                "training data SHA-256 d299eb4e31214dee0d2815b61a1a9d28cdda4016b3cd1a9fd64ea13527f8e8d6"))
+        let text = try String(contentsOf: sample, encoding: .utf8)
+        let piped = try overturn(["train", "-", "--min-count", "1000", "-o", "p.json"], in: folder, stdin: text)
+        try #require(piped.status == 0, "\(piped.err)")
+        #expect(!(try overturn(["inspect", "p.json"], in: folder).out.contains("SHA-256")))
+    }
 }

@@ -51,6 +51,9 @@ public struct ModelFile: Sendable, Equatable, Codable {
         public var rejectedRows: Int
         /// ISO 8601, UTC.
         public var date: String
+        /// The SHA-256 of the training file's bytes (lowercase hex), so that a model names exactly
+        /// the data it came from; nil when it was not a file (standard input) or for older models.
+        public var dataSHA256: String?
 
         public init(dataFile: String, rows: Int, positiveRows: Int, rejectedRows: Int, date: Date = Date()) {
             self.dataFile = dataFile

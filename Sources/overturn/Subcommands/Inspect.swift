@@ -53,6 +53,7 @@ struct Inspect: ParsableCommand {
             lines.append(
                 "trained \(t.date) on \(t.dataFile): \(grouped(t.rows)) rows, "
                     + String(format: "%.1f%% overturned", rate) + ", \(grouped(t.rejectedRows)) rows rejected")
+            if let hash = t.dataSHA256 { lines.append("training data SHA-256 \(hash)") }
         }
         switch file.model {
         case .trees(let m):

@@ -147,11 +147,10 @@ struct Train: ParsableCommand {
         }
         Terminal.endProgress()
         let positives = batch.labels.filter { $0 == 1 }.count
-        let file = ModelFile(
-            extractor: extractor, model: model,
-            training: .init(
-                dataFile: reader.file, rows: batch.matrix.rowCount, positiveRows: positives, rejectedRows: rejects.count
-            ))
+        var training = ModelFile.TrainingMetadata(
+            dataFile: reader.file, rows: batch.matrix.rowCount, positiveRows: positives, rejectedRows: rejects.count)
+        training.dataSHA256 = input == "-" ? nil : try sha256(ofFile: input)
+        let file = ModelFile(extractor: extractor, model: model, training: training)
         try writeRejects(rejects, to: output + ".rejects.csv")
         try file.write(to: output)
         Terminal.say(
