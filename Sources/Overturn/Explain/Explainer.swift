@@ -65,7 +65,12 @@ public struct Explainer: Sendable {
     /// of `matrix` (extracted by `extractor`). Needs an explainer made with grouping `.feature`.
     public func contributions(_ matrix: FeatureMatrix, rows: Range<Int>? = nil, threads: Int = 1) -> [Double] {
         precondition(grouping == .feature, "contributions per feature need Explainer(file, grouping: .feature)")
-        return switch model {
+        return modelContributions(matrix, rows: rows, threads: threads)
+    }
+
+    /// The model's own contributions: per feature, or per input for trees made for `.input`.
+    private func modelContributions(_ matrix: FeatureMatrix, rows: Range<Int>?, threads: Int) -> [Double] {
+        switch model {
         case .trees(let explainer): explainer.contributions(matrix, rows: rows, threads: threads)
         case .logistic(let logistic): logistic.contributions(matrix, rows: rows)
         }
@@ -75,16 +80,11 @@ public struct Explainer: Sendable {
     public func explain(_ matrix: FeatureMatrix, rows: Range<Int>? = nil, threads: Int = 1) -> [Explanation] {
         let rows = rows ?? 0..<matrix.rowCount
         let inputs = extractor.schema.features.count
-        if case .trees(let explainer) = model, grouping == .input {
-            let phi = explainer.contributions(matrix, rows: rows, threads: threads)
+        let phi = modelContributions(matrix, rows: rows, threads: threads)
+        if case .trees = model, grouping == .input {
             return (0..<rows.count).map { r in
                 Explanation(base: base, inputs: Array(phi[(r * inputs)..<((r + 1) * inputs)]))
             }
-        }
-        let phi: [Double]
-        switch model {
-        case .trees(let explainer): phi = explainer.contributions(matrix, rows: rows, threads: threads)
-        case .logistic(let logistic): phi = logistic.contributions(matrix, rows: rows)
         }
         let width = featureNames.count
         return (0..<rows.count).map { r in
