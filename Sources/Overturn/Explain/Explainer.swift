@@ -119,6 +119,8 @@ public struct Explanation: Sendable, Equatable {
         public var logOdds: Double
         /// Percentage points of probability, as the waterfall adds them.
         public var points: Double
+        /// The waterfall's probability once this reason has joined those before it.
+        public var probability: Double
     }
 
     /// The inputs that moved the margin, largest first (by |log-odds|; ties in schema order), as a
@@ -136,7 +138,7 @@ public struct Explanation: Sendable, Equatable {
             margin += inputs[i]
             let next = sigmoid(margin)
             defer { probability = next }
-            return Reason(input: i, logOdds: inputs[i], points: (next - probability) * 100)
+            return Reason(input: i, logOdds: inputs[i], points: (next - probability) * 100, probability: next)
         }
     }
 }

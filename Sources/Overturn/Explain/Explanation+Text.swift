@@ -4,7 +4,12 @@ extension Explainer {
     /// A reason in words, for a caseworker: `payer = Aetna: -9.1 pts` (the input column, the row's
     /// value from `FeatureExtractor.describe`, and the reason's points).
     public func words(_ reason: Explanation.Reason, values: [String]) -> String {
-        "\(inputNames[reason.input]) = \(values[reason.input]): \(Self.points(reason.points))"
+        "\(label(reason, values: values)): \(Self.points(reason.points))"
+    }
+
+    /// What a reason is about: `payer = Aetna` (the input column and the row's value).
+    public func label(_ reason: Explanation.Reason, values: [String]) -> String {
+        "\(inputNames[reason.input]) = \(values[reason.input])"
     }
 
     /// `+6.2 pts`, `-0.4 pts`: one decimal, rounded half to even (made by hand: this runs for

@@ -95,21 +95,11 @@ struct Explain: ParsableCommand {
                     let r = batch.ids.indices.first(where: { id != nil ? batch.ids[$0] == id : batch.lines[$0] == row })
                 else { continue }
                 found = true
-                let explanation = explainer.explain(batch.matrix, rows: r..<(r + 1))[0]
-                let changes = recourse.find(row: r, of: batch.matrix, target: target)
-                if json {
-                    let features = by == .feature ? explainer.contributions(batch.matrix, rows: r..<(r + 1))[...] : nil
-                    try out.write(
-                        explainer.json(
-                            explanation, features: features, recourse: changes, id: batch.ids[r], line: batch.lines[r])
-                            + "\n")
-                } else {
-                    try out.write(
-                        Self.waterfall(
-                            explanation, explainer: explainer,
-                            values: file.extractor.describe(row: r, of: batch.matrix),
-                            id: batch.ids[r], line: batch.lines[r]) + changes.text)
-                }
+                let features = json && by == .feature ? explainer.contributions(batch.matrix, rows: r..<(r + 1)) : []
+                try out.write(
+                    render(
+                        r, of: batch, explainer.explain(batch.matrix, rows: r..<(r + 1))[0], features: features[...],
+                        recourse: recourse.find(row: r, of: batch.matrix, target: target), explainer: explainer))
                 break
             }
             for problem in problems { try rejects.add(problem) }
@@ -120,20 +110,9 @@ struct Explain: ParsableCommand {
             let recourses = Self.recourses(recourse, batch.matrix, target: target, threads: threads)
             var text = ""
             for (r, explanation) in explanations.enumerated() {
-                let changes = recourses[r]
-                if json {
-                    let own = by == .feature ? features[(r * width)..<((r + 1) * width)] : nil
-                    text +=
-                        explainer.json(
-                            explanation, features: own, recourse: changes, id: batch.ids[r], line: batch.lines[r])
-                        + "\n"
-                } else {
-                    text +=
-                        Self.waterfall(
-                            explanation, explainer: explainer,
-                            values: file.extractor.describe(row: r, of: batch.matrix),
-                            id: batch.ids[r], line: batch.lines[r]) + changes.text + "\n"
-                }
+                let own = features.isEmpty ? features[...] : features[(r * width)..<((r + 1) * width)]
+                text += render(r, of: batch, explanation, features: own, recourse: recourses[r], explainer: explainer)
+                if !json { text += "\n" }  // a blank line between waterfalls
             }
             try out.write(text)
         }
@@ -147,6 +126,22 @@ struct Explain: ParsableCommand {
             Terminal.say("error: \(grouped(rejected)) rows were not explained; see \(rejects.path)")
             throw ExitCode(1)
         }
+    }
+
+    /// Claim `r` of `batch` as the output has it: a JSON line, or its waterfall and recourse.
+    /// `features` holds its contributions per model feature for `--by feature` (else empty).
+    func render(
+        _ r: Int, of batch: FeatureBatch, _ explanation: Explanation, features: ArraySlice<Double>,
+        recourse: Recourse, explainer: Explainer
+    ) -> String {
+        if json {
+            return explainer.json(
+                explanation, features: by == .feature ? features : nil, recourse: recourse, id: batch.ids[r],
+                line: batch.lines[r]) + "\n"
+        }
+        return Self.waterfall(
+            explanation, explainer: explainer, values: explainer.extractor.describe(row: r, of: batch.matrix),
+            id: batch.ids[r], line: batch.lines[r]) + recourse.text
     }
 
     /// The recourse of every row of `matrix`, rows shared out over `threads` threads.
@@ -175,7 +170,7 @@ struct Explain: ParsableCommand {
         _ explanation: Explanation, explainer: Explainer, values: [String], id: String, line: Int
     ) -> String {
         let reasons = explanation.reasons()
-        let labels = reasons.map { "\(explainer.inputNames[$0.input]) = \(values[$0.input])" }
+        let labels = reasons.map { explainer.label($0, values: values) }
         let labelWidth = min(72, max(9, labels.map(\.count).max() ?? 0))
         let largest = max(reasons.map { abs($0.points) }.max() ?? 0, 1e-9)
         let barWidth = 24
@@ -188,13 +183,11 @@ struct Explain: ParsableCommand {
             "\(id) (line \(line)): \(percent(explanation.probability).trimmingCharacters(in: .whitespaces)) chance that an appeal wins\n"
         text +=
             "  \(pad("base rate", labelWidth))  \(String(repeating: " ", count: 10 + barWidth))  \(percent(explanation.baseProbability))\n"
-        var margin = explanation.base
         for (reason, label) in zip(reasons, labels) {
-            margin += reason.logOdds
             let length = Int((abs(reason.points) / largest * Double(barWidth)).rounded())
             let bar = String(repeating: reason.points >= 0 ? "+" : "-", count: max(length, 1))
             text += "  \(pad(label, labelWidth))  \(pad(Explainer.points(reason.points), 10))"
-            text += "\(pad(bar, barWidth))  \(percent(1 / (1 + exp(-margin))))\n"
+            text += "\(pad(bar, barWidth))  \(percent(reason.probability))\n"
         }
         return text
     }
