@@ -31,7 +31,7 @@ extension FeatureExtractor {
                 let values = block.levels[level].values
                 if local >= first && local < first + values.count {
                     held[f].append(values[local - first])
-                } else if local == first + values.count {
+                } else if local == block.otherColumn(level: level) {
                     other[f] = true
                 }
             }

@@ -72,6 +72,19 @@ public struct RecourseFinder: Sendable {
         self.actions = actions
     }
 
+    /// The recourse of every row of `matrix`, rows shared out over `threads` threads (the same
+    /// answers on any number).
+    public func find(_ matrix: FeatureMatrix, target: Double = 0.5, threads: Int = 1) -> [Recourse] {
+        var found = [Recourse?](repeating: nil, count: matrix.rowCount)
+        found.withUnsafeMutableBufferPointer { found in
+            let out = SharedBuffer(found)
+            parallelBlocks(matrix.rowCount, threads: threads, block: 16) { rows in
+                for r in rows { out.base[r] = find(row: r, of: matrix, target: target) }
+            }
+        }
+        return found.map { $0! }
+    }
+
     /// The recourse for row `i` of `matrix` (extracted by the model's extractor).
     ///
     /// - Parameters:
@@ -95,6 +108,9 @@ public struct RecourseFinder: Sendable {
             if !changes.isEmpty { options.append((action, changes)) }
         }
 
+        // Where each changeable input's value and missing indicator are.
+        let place = Dictionary(uniqueKeysWithValues: options.map { ($0.action.input, $0.action) })
+
         /// The probability of the row with each set of changes.
         func score(_ sets: [[Recourse.Change]]) -> [Double] {
             var offsets = [0]
@@ -103,7 +119,7 @@ public struct RecourseFinder: Sendable {
             for changes in sets {
                 var row = original
                 for change in changes {
-                    let action = actions.first { $0.input == change.input }!
+                    let action = place[change.input]!
                     row[action.missing] = nil
                     row[action.column] = Float(change.to)
                 }

@@ -107,7 +107,7 @@ struct Explain: ParsableCommand {
             let explanations = explainer.explain(batch.matrix, threads: threads)
             let features = json && by == .feature ? explainer.contributions(batch.matrix, threads: threads) : []
             let width = explainer.featureNames.count
-            let recourses = Self.recourses(recourse, batch.matrix, target: target, threads: threads)
+            let recourses = recourse.find(batch.matrix, target: target, threads: threads)
             var text = ""
             for (r, explanation) in explanations.enumerated() {
                 let own = features.isEmpty ? features[...] : features[(r * width)..<((r + 1) * width)]
@@ -142,20 +142,6 @@ struct Explain: ParsableCommand {
         return Self.waterfall(
             explanation, explainer: explainer, values: explainer.extractor.describe(row: r, of: batch.matrix),
             id: batch.ids[r], line: batch.lines[r]) + recourse.text
-    }
-
-    /// The recourse of every row of `matrix`, rows shared out over `threads` threads.
-    static func recourses(_ finder: RecourseFinder, _ matrix: FeatureMatrix, target: Double, threads: Int) -> [Recourse]
-    {
-        let rows = matrix.rowCount
-        let results = Mutex([Recourse?](repeating: nil, count: rows))
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, rows))) { worker in
-            for r in stride(from: worker, to: rows, by: max(1, min(threads, rows))) {
-                let found = finder.find(row: r, of: matrix, target: target)
-                results.withLock { $0[r] = found }
-            }
-        }
-        return results.withLock { $0.map { $0! } }
     }
 
     /// One claim's waterfall:

@@ -69,6 +69,22 @@ import Testing
         #expect(recourse.singles[1].changes[0].words == "letter: no → yes")
     }
 
+    /// Every row at once, on two threads: the answers of one row at a time.
+    @Test func rowsOnThreadsAsOneByOne() throws {
+        let (file, row) = try Self.model()
+        // The row eleven times, with 0, 20, …, 200 days to appeal.
+        var rows = FeatureMatrix(rows: [Int](repeating: 0, count: 11), of: row)
+        let days = Int32(file.extractor.columnNames.firstIndex(of: "days")!)
+        for r in 0..<rows.rowCount {
+            let k = (rows.rowOffsets[r]..<rows.rowOffsets[r + 1]).first { rows.columns[$0] == days }!
+            rows.values[k] = Float(20 * r)
+        }
+        let finder = RecourseFinder(file)
+        let one = (0..<rows.rowCount).map { finder.find(row: $0, of: rows, target: 0.5) }
+        #expect(finder.find(rows, target: 0.5, threads: 2) == one)
+        #expect(Set(one.map(\.probability)).count == 2)  // days up to 30 count, beyond do not
+    }
+
     @Test func noChangeReachingTheTargetIsSaid() throws {
         let (file, row) = try Self.model()
         // Everything at once gives margin 3 (95.3%): 99% cannot be reached.
