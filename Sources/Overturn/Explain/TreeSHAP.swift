@@ -279,23 +279,24 @@ struct PathTree: Sendable {
             let width = outs.count
             let start = table.count
             table += [Double](repeating: 0, count: (1 << relevant.count) * width)
-            var scratch = [Double](repeating: 0, count: 2 * 66)
-            Self.weightTable.withUnsafeBufferPointer { w in
-                for leaf in leaves {
-                    let d = leaf.features.count
-                    let slots = leaf.features.map { slot[output[$0]]! }
-                    let splits = leaf.splits.map { (bit: bit[$0.node]!, left: $0.left, position: UInt64($0.position)) }
-                    for index in 0..<(1 << relevant.count) {
-                        var leaves: UInt64 = 0  // the features at whose splits the row leaves the path
-                        for split in splits where (index >> split.bit & 1 == 1) != split.left {
-                            leaves |= 1 << split.position
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * 66) { scratch in
+                Self.weightTable.withUnsafeBufferPointer { w in
+                    for leaf in leaves {
+                        let d = leaf.features.count
+                        let slots = leaf.features.map { slot[output[$0]]! }
+                        let splits = leaf.splits.map {
+                            (bit: bit[$0.node]!, left: $0.left, position: UInt64($0.position))
                         }
-                        let follows = (d == 64 ? ~0 : (1 << UInt64(d)) - 1) & ~leaves
                         leaf.zero.withUnsafeBufferPointer { z in
-                            scratch.withUnsafeMutableBufferPointer { scratch in
+                            for index in 0..<(1 << relevant.count) {
+                                var leaves: UInt64 = 0  // the features at whose splits the row leaves the path
+                                for split in splits where (index >> split.bit & 1 == 1) != split.left {
+                                    leaves |= 1 << split.position
+                                }
                                 Self.pathShapley(
-                                    value: leaf.value, zero: z.baseAddress!, count: d, follows: follows,
-                                    weights: w.baseAddress! + d * 64, scratch: scratch.baseAddress!
+                                    value: leaf.value, zero: z.baseAddress!, count: d,
+                                    follows: Self.allFeatures(d) & ~leaves, weights: w.baseAddress! + d * 64,
+                                    scratch: scratch.baseAddress!
                                 ) { k, phi in table[start + index * width + slots[k]] += phi }
                             }
                         }
@@ -438,9 +439,9 @@ struct PathTree: Sendable {
                                         leaves |= 1 << UInt64(split.position)
                                     }
                                 }
-                                let follows = (d == 64 ? ~0 : (1 << UInt64(d)) - 1) & ~leaves
                                 Self.pathShapley(
-                                    value: value[l], zero: zero.baseAddress! + first, count: d, follows: follows,
+                                    value: value[l], zero: zero.baseAddress! + first, count: d,
+                                    follows: Self.allFeatures(d) & ~leaves,
                                     weights: weights + d * 64, scratch: scratch
                                 ) { k, c in phi[Int(leafColumns[first + k])] += c }
                             }
@@ -450,6 +451,10 @@ struct PathTree: Sendable {
             }
         }
     }
+
+    /// The follow pattern of a path of `d` distinct features where the row follows them all.
+    @inline(__always)
+    static func allFeatures(_ d: Int) -> UInt64 { d == 64 ? ~0 : (1 << UInt64(d)) - 1 }
 
     /// A pointer for a tree whose leaves are all too deep for a group (no group nodes): never read.
     static var noNodes: UnsafePointer<Int32> { UnsafePointer(bitPattern: MemoryLayout<Int32>.alignment)! }
