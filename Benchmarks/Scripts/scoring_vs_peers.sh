@@ -15,13 +15,7 @@ root="$(cd "$here/../.." && pwd)"
 work="${1:-/tmp/overturn-scoring}"
 : "${PYTHON:?set PYTHON to the python of the peer harness}"
 : "${PEERS:?set PEERS to the peer harness folder}"
-mkdir -p "$work"
-if [ ! -f "$work/X_test.npy" ]; then
-    [ -f "$work/claims_1m.csv" ] || "$PYTHON" "$PEERS/gen_claims.py" --rows 1000000 --seed 7 --out "$work/claims_1m.csv"
-    "$PYTHON" "$PEERS/peers.py" "$work/claims_1m.csv" --save-features "$work/f1m.npz" --featurize-only \
-        --out "$work/harness" >/dev/null
-    "$PYTHON" "$here/scoring_peers.py" prepare "$work/f1m.npz" "$work"
-fi
+"$here/prepare_scoring.sh" "$work"
 for round in 1 2 3; do
     echo "== round $round"
     "$PYTHON" "$here/scoring_peers.py" time "$work" 2>/dev/null | grep "rows/s"

@@ -6,7 +6,7 @@
 #   PYTHON=$HOME/venvs/peers/bin/python PEERS=../shared/bench/peers Benchmarks/Scripts/shap_vs_peers.sh [WORK]
 #
 # Needs the shared peer harness (PEERS) and its Python environment (PYTHON): the project does not ship
-# them. Prepares WORK as scoring_vs_peers.sh does (once), adds the SHAP rows and XGBoost's own
+# them. Prepares WORK once (prepare_scoring.sh, as scoring_vs_peers.sh does), adds the SHAP rows and XGBoost's own
 # contributions (shap_peers.py prepare), then three rounds back to back: the peers (shap_peers.py
 # time), then Overturn's TreeSHAP benchmark (swift package benchmark --target Scoring --filter
 # TreeSHAP; it checks every contribution against XGBoost's first). Read the ratios per round.
@@ -16,13 +16,7 @@ root="$(cd "$here/../.." && pwd)"
 work="${1:-/tmp/overturn-scoring}"
 : "${PYTHON:?set PYTHON to the python of the peer harness}"
 : "${PEERS:?set PEERS to the peer harness folder}"
-mkdir -p "$work"
-if [ ! -f "$work/X_test.npy" ]; then
-    [ -f "$work/claims_1m.csv" ] || "$PYTHON" "$PEERS/gen_claims.py" --rows 1000000 --seed 7 --out "$work/claims_1m.csv"
-    "$PYTHON" "$PEERS/peers.py" "$work/claims_1m.csv" --save-features "$work/f1m.npz" --featurize-only \
-        --out "$work/harness" >/dev/null
-    "$PYTHON" "$here/scoring_peers.py" prepare "$work/f1m.npz" "$work"
-fi
+"$here/prepare_scoring.sh" "$work"
 [ -f "$work/X_shap.npy" ] || "$PYTHON" "$here/shap_peers.py" prepare "$work"
 for round in 1 2 3; do
     echo "== round $round"
