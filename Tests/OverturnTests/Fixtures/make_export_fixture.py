@@ -22,6 +22,21 @@ ROOT = os.path.abspath(os.path.join(HERE, "../../.."))
 ROWS = 300
 
 
+def dense_features(overturn, csv, rows):
+    """The first `rows` rows of Overturn's features of `csv` (`overturn features`), dense float32."""
+    with tempfile.TemporaryDirectory() as work:
+        features = os.path.join(work, "features")
+        subprocess.run([overturn, "features", csv, "-o", features], check=True)
+        data = np.load(os.path.join(features, "data.npy"))
+        indices = np.load(os.path.join(features, "indices.npy"))
+        indptr = np.load(os.path.join(features, "indptr.npy"))
+        width = sum(1 for _ in open(os.path.join(features, "columns.txt")))
+    X = np.zeros((rows, width), dtype=np.float32)
+    for i in range(rows):
+        X[i, indices[indptr[i]:indptr[i + 1]]] = data[indptr[i]:indptr[i + 1]]
+    return X
+
+
 def main():
     overturn = sys.argv[1]
     sample = os.path.join(ROOT, "Datasets/claims-sample.csv")
@@ -31,15 +46,8 @@ def main():
                         "--max-leaves", "15", "--validation-fraction", "0", "-o", model], check=True)
         export = os.path.join(HERE, "xgboost-export.json")
         subprocess.run([overturn, "export", "--to", "xgboost", model, "-o", export], check=True)
-        features = os.path.join(work, "features")
-        subprocess.run([overturn, "features", sample, "-o", features], check=True)
-        data = np.load(os.path.join(features, "data.npy"))
-        indices = np.load(os.path.join(features, "indices.npy"))
-        indptr = np.load(os.path.join(features, "indptr.npy"))
-        width = sum(1 for _ in open(os.path.join(features, "columns.txt")))
-    X = np.zeros((ROWS, width), dtype=np.float32)
-    for i in range(ROWS):
-        X[i, indices[indptr[i]:indptr[i + 1]]] = data[indptr[i]:indptr[i + 1]]
+    X = dense_features(overturn, sample, ROWS)
+    width = X.shape[1]
     p = xgb.Booster(model_file=export).inplace_predict(X)
     with open(os.path.join(HERE, "xgboost-export-expected.csv"), "w") as f:
         f.write("row,probability\n")

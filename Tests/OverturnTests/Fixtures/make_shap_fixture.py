@@ -14,13 +14,13 @@
    value as feature -1.
 """
 import os
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 import shap
 import xgboost as xgb
+
+from make_export_fixture import dense_features
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "../../.."))
@@ -49,17 +49,8 @@ def main():
                 f.write(f"r{i}," + ",".join(repr(float(v)) for v in c) + "\n")
         print(f"{name}: xgboost {xgb.__version__} pred_contribs, {len(X)} rows")
 
-    sample = os.path.join(ROOT, "Datasets/claims-sample.csv")
-    with tempfile.TemporaryDirectory() as work:
-        features = os.path.join(work, "features")
-        subprocess.run([overturn, "features", sample, "-o", features], check=True)
-        data = np.load(os.path.join(features, "data.npy"))
-        indices = np.load(os.path.join(features, "indices.npy"))
-        indptr = np.load(os.path.join(features, "indptr.npy"))
-        width = sum(1 for _ in open(os.path.join(features, "columns.txt")))
-    D = np.zeros((EXPORT_ROWS, width), dtype=np.float32)
-    for i in range(EXPORT_ROWS):
-        D[i, indices[indptr[i]:indptr[i + 1]]] = data[indptr[i]:indptr[i + 1]]
+    D = dense_features(overturn, os.path.join(ROOT, "Datasets/claims-sample.csv"), EXPORT_ROWS)
+    width = D.shape[1]
     booster = xgb.Booster(model_file=os.path.join(HERE, "xgboost-export.json"))
     explainer = shap.TreeExplainer(booster)
     values = explainer.shap_values(D)
