@@ -21,6 +21,8 @@ public struct Explainer: Sendable {
     public let featureInput: [Int]
     /// The margin before anything is known about a row.
     public let base: Double
+    /// The model file's calibrator: how margins read as probabilities.
+    public let calibrator: Calibrator?
     /// What the explainer was made for: contributions per input column (`explain`), or per model
     /// feature as well (`contributions`).
     public let grouping: Grouping
@@ -39,6 +41,7 @@ public struct Explainer: Sendable {
     ///   into input columns as they go, which is faster.
     public init(_ file: ModelFile, grouping: Grouping = .input) {
         extractor = file.extractor
+        calibrator = file.calibrator
         self.grouping = grouping
         switch file.model {
         case .trees(let trees):
@@ -83,14 +86,14 @@ public struct Explainer: Sendable {
         let phi = modelContributions(matrix, rows: rows, threads: threads)
         if case .trees = model, grouping == .input {
             return (0..<rows.count).map { r in
-                Explanation(base: base, inputs: Array(phi[(r * inputs)..<((r + 1) * inputs)]))
+                Explanation(base: base, inputs: Array(phi[(r * inputs)..<((r + 1) * inputs)]), calibrator: calibrator)
             }
         }
         let width = featureNames.count
         return (0..<rows.count).map { r in
             var byInput = [Double](repeating: 0, count: inputs)
             for f in 0..<width { byInput[featureInput[f]] += phi[r * width + f] }
-            return Explanation(base: base, inputs: byInput)
+            return Explanation(base: base, inputs: byInput, calibrator: calibrator)
         }
     }
 }
@@ -101,16 +104,22 @@ public struct Explanation: Sendable, Equatable {
     public var base: Double
     /// Per input column (schema order), how much it moved the margin.
     public var inputs: [Double]
+    /// How margins read as probabilities (the logistic function when nil).
+    public var calibrator: Calibrator?
 
-    public init(base: Double, inputs: [Double]) {
+    public init(base: Double, inputs: [Double], calibrator: Calibrator? = nil) {
         self.base = base
         self.inputs = inputs
+        self.calibrator = calibrator
     }
 
     /// The row's margin: the base plus every contribution.
     public var margin: Double { inputs.reduce(base, +) }
-    public var probability: Double { sigmoid(margin) }
-    public var baseProbability: Double { sigmoid(base) }
+    public var probability: Double { read(margin) }
+    public var baseProbability: Double { read(base) }
+
+    /// The probability a margin reads as.
+    func read(_ margin: Double) -> Double { calibrator?.probability(margin: margin) ?? sigmoid(margin) }
 
     /// One input's part in a row's probability.
     public struct Reason: Sendable, Equatable {
@@ -126,17 +135,18 @@ public struct Explanation: Sendable, Equatable {
     /// The inputs that moved the margin, largest first (by |log-odds|; ties in schema order), as a
     /// waterfall: starting at the base probability, each reason's points are the change in
     /// probability when its log-odds are added to those before it, so the points of all reasons
-    /// add up to the probability minus the base probability exactly. Inputs that contribute
+    /// add up to the probability minus the base probability exactly (calibrated or not: the
+    /// waterfall reads each running margin through the calibrator). Inputs that contribute
     /// nothing are left out.
     public func reasons() -> [Reason] {
         let order = inputs.indices.filter { inputs[$0] != 0 }.sorted {
             abs(inputs[$0]) != abs(inputs[$1]) ? abs(inputs[$0]) > abs(inputs[$1]) : $0 < $1
         }
         var margin = base
-        var probability = sigmoid(base)
+        var probability = read(base)
         return order.map { i in
             margin += inputs[i]
-            let next = sigmoid(margin)
+            let next = read(margin)
             defer { probability = next }
             return Reason(input: i, logOdds: inputs[i], points: (next - probability) * 100, probability: next)
         }

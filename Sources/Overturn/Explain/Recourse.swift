@@ -160,7 +160,12 @@ public struct RecourseFinder: Sendable {
             return result
         }
         if case .logistic(let model) = file.model {
-            switch linearPlan(model, options: options, now: now, target: target, score: { score([$0])[0] }) {
+            // The margin to gain: through the calibrator's inverse when there is one.
+            let margin = scorer.margins(FeatureMatrix(rows: [i], of: matrix))[0]
+            let need =
+                scorer.calibrator.map { $0.margin(reaching: target) - margin }
+                ?? log(target / (1 - target)) - log(now / (1 - now))
+            switch linearPlan(model, options: options, need: need, target: target, score: { score([$0])[0] }) {
             case .plan(let plan):
                 result.plan = plan
                 result.exhaustive = true
@@ -228,7 +233,7 @@ public struct RecourseFinder: Sendable {
     /// solver; a handful of whole-step inputs needs none). `notApplicable`, for the search to take
     /// over, when an input is not in whole steps or the combinations number more than a million.
     func linearPlan(
-        _ model: LogisticRegression, options: [(action: Action, changes: [Recourse.Change])], now: Double,
+        _ model: LogisticRegression, options: [(action: Action, changes: [Recourse.Change])], need: Double,
         target: Double, score: ([Recourse.Change]) -> Double
     ) -> LinearPlan {
         // Per input: the change per step, the margin gained per step, the most steps.
@@ -249,8 +254,7 @@ public struct RecourseFinder: Sendable {
             unit.cost = action.action.cost
             inputs.append((unit, abs(perUnit), steps))
         }
-        let need = log(target / (1 - target)) - log(now / (1 - now))
-        guard !inputs.isEmpty, inputs.reduce(0, { $0 + $1.gain * Double($1.steps) }) >= need else {
+        guard need.isFinite, !inputs.isEmpty, inputs.reduce(0, { $0 + $1.gain * Double($1.steps) }) >= need else {
             return .none
         }
         // The widest input closes the gap; the others are enumerated.

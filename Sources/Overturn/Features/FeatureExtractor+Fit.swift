@@ -2,10 +2,13 @@ extension FeatureExtractor {
     /// Fits the vocabularies on the rows of `reader` and returns the frozen extractor.
     ///
     /// Rows that `transform(_:requireLabel:)` would reject (a value the schema forbids, a bad or,
-    /// with `requireLabel`, blank label) are not counted; each goes to `report`.
+    /// with `requireLabel`, blank label) are not counted; each goes to `report`. Only rows for which
+    /// `including` is true (given the reader on the row) are read at all: training rows of a file
+    /// that also holds test rows.
     public static func fit(
         _ reader: CSVReader, schema: Schema, options: FeatureOptions = FeatureOptions(),
-        requireLabel: Bool = false, report: (RowProblem) -> Void = { _ in }
+        requireLabel: Bool = false, including: (CSVReader) -> Bool = { _ in true },
+        report: (RowProblem) -> Void = { _ in }
     ) throws -> FeatureExtractor {
         let bound = try BoundSchema(schema, header: reader.header, file: reader.file, requireLabel: requireLabel)
         var counter = VocabularyCounter()
@@ -17,6 +20,7 @@ extension FeatureExtractor {
         defer { scratch.deallocate() }
         var row = 0
         try reader.forEachRow(report: report) {
+            guard including(reader) else { return }
             row += 1
             do {
                 _ = try label(of: reader, bound, labels, requireLabel: requireLabel)

@@ -409,6 +409,18 @@ public struct FeatureBatch: Sendable {
         matrix = FeatureMatrix(width: width)
     }
 
+    /// The given rows, in the order given.
+    public func rows(_ indices: [Int]) -> FeatureBatch {
+        var out = FeatureBatch(width: matrix.width)
+        out.matrix = FeatureMatrix(rows: indices, of: matrix)
+        out.ids = indices.map { ids[$0] }
+        out.labels = indices.map { labels[$0] }
+        out.lines = indices.map { lines[$0] }
+        let keep = matrix.rowCount == 0 ? 0 : kept.count / matrix.rowCount
+        out.kept.reserveCapacity(indices.count * keep)
+        for i in indices { out.kept += kept[(i * keep)..<((i + 1) * keep)] }
+        return out
+    }
 }
 
 extension ValueProblem {

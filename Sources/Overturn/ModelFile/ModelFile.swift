@@ -24,14 +24,17 @@ public struct ModelFile: Sendable, Equatable, Codable {
     public var overturnVersion: String
     public var extractor: FeatureExtractor
     public var model: Model
+    /// Maps the model's margins to the probabilities users read; without one, the logistic function.
+    public var calibrator: Calibrator?
     public var training: TrainingMetadata
 
-    public init(extractor: FeatureExtractor, model: Model, training: TrainingMetadata) {
+    public init(extractor: FeatureExtractor, model: Model, calibrator: Calibrator? = nil, training: TrainingMetadata) {
         format = Self.formatName
         formatVersion = Self.currentFormatVersion
         overturnVersion = Self.overturnVersion
         self.extractor = extractor
         self.model = model
+        self.calibrator = calibrator
         self.training = training
     }
 
@@ -54,6 +57,9 @@ public struct ModelFile: Sendable, Equatable, Codable {
         /// The SHA-256 of the training file's bytes (lowercase hex), so that a model names exactly
         /// the data it came from; nil when it was not a file (standard input) or for older models.
         public var dataSHA256: String?
+        /// How the calibrator was fitted, when there is one: on the out-of-fold margins of this
+        /// many folds of the training rows.
+        public var calibrationFolds: Int?
 
         public init(dataFile: String, rows: Int, positiveRows: Int, rejectedRows: Int, date: Date = Date()) {
             self.dataFile = dataFile
@@ -77,19 +83,23 @@ public struct ModelFile: Sendable, Equatable, Codable {
     /// how matrices of `width` columns feed it).
     public func scorer(width: Int? = nil) -> Scorer {
         switch model {
-        case .logistic(let m): .logistic(m)
-        case .trees(let m): .trees(m.scorer(width: width))
+        case .logistic(let m): Scorer(model: .logistic(m), calibrator: calibrator)
+        case .trees(let m): Scorer(model: .trees(m.scorer(width: width)), calibrator: calibrator)
         }
     }
 
-    /// A model ready to score.
-    public enum Scorer: Sendable {
-        case logistic(LogisticRegression)
-        case trees(GradientBoostedTrees.Scorer)
+    /// A model ready to score, with its calibrator.
+    public struct Scorer: Sendable {
+        public enum Model: Sendable {
+            case logistic(LogisticRegression)
+            case trees(GradientBoostedTrees.Scorer)
+        }
+        public let model: Model
+        public let calibrator: Calibrator?
 
         /// The log-odds of every row, on `threads` threads.
         public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
-            switch self {
+            switch model {
             case .logistic(let m): m.margins(matrix, threads: threads)
             case .trees(let s): s.margins(matrix, threads: threads)
             }
@@ -97,7 +107,14 @@ public struct ModelFile: Sendable, Equatable, Codable {
 
         /// The probability of an overturn for every row, on `threads` threads.
         public func probabilities(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
-            margins(matrix, threads: threads).map(sigmoid)
+            let m = margins(matrix, threads: threads)
+            guard let calibrator else { return m.map(sigmoid) }
+            return m.map { calibrator.probability(margin: $0) }
+        }
+
+        /// The probability a margin reads as.
+        public func probability(margin: Double) -> Double {
+            calibrator?.probability(margin: margin) ?? sigmoid(margin)
         }
     }
 

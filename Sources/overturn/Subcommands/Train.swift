@@ -29,6 +29,12 @@ struct Train: ParsableCommand {
         case logistic, trees
     }
 
+    enum Calibration: String, ExpressibleByArgument, CaseIterable {
+        case none, platt, isotonic
+
+        var method: Calibrator.Method? { Calibrator.Method(rawValue: rawValue) }
+    }
+
     @Argument(help: "The training CSV.")
     var input: String
 
@@ -53,6 +59,19 @@ struct Train: ParsableCommand {
     @Option(help: "Threads for reading the file, for OpenBLAS and for growing trees.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(
+        help: ArgumentHelp(
+            "Calibrate probabilities: none, platt or isotonic.",
+            discussion: """
+                The calibrator is fitted on margins of rows the model did not see: the training rows are \
+                split into --calibration-folds stratified folds, a model is trained on all folds but one \
+                and scores the one left out, in turn; the model in the file is then trained on every row.
+                """))
+    var calibrate: Calibration = .none
+
+    @Option(help: "Folds for fitting the calibrator (--calibrate).")
+    var calibrationFolds: Int = 5
+
     @OptionGroup(title: "Logistic regression (--algorithm logistic)")
     var logistic: LogisticOptions
 
@@ -63,6 +82,14 @@ struct Train: ParsableCommand {
         guard minCount >= 1 else { throw ValidationError("--min-count must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         _ = try classWeights()
+        guard calibrationFolds >= 2 else { throw ValidationError("--calibration-folds must be at least 2") }
+    }
+
+    func recipe(classWeights weights: [Double]?, balanced: Bool) -> ModelFile.Recipe {
+        switch algorithm {
+        case .logistic: .logistic(logistic.options(classWeights: weights, balanced: balanced))
+        case .trees: .trees(trees.options(classWeights: weights, balanced: balanced))
+        }
     }
 
     private func classWeights() throws -> (weights: [Double]?, balanced: Bool) {
@@ -89,68 +116,69 @@ struct Train: ParsableCommand {
             reader, schema: schema, options: FeatureOptions(minCount: minCount), requireLabel: true, threads: threads
         ) { rejects.append($0) }
         let (weights, balanced) = try classWeights()
+        var validation: FeatureBatch?
+        if algorithm == .trees, let path = trees.validation {
+            let validationReader = try CSVReader(path: path)
+            Terminal.progress("reading \(validationReader.file)…")
+            validation = try extractor.transform(validationReader, requireLabel: true) { rejects.append($0) }
+        }
+        var trainingLoss = Double.nan
         let model: ModelFile.Model
-        let summary: String
-        var warning: String?
-        switch algorithm {
-        case .logistic:
-            let options = logistic.options(classWeights: weights, balanced: balanced)
-            let fitted: LogisticRegression
-            do {
-                fitted = try LogisticRegression.fit(batch, extractor: extractor, options: options) {
-                    iteration, loss, gradient in
+        let calibrator: Calibrator?
+        do {
+            (model, calibrator) = try ModelFile.fit(
+                batch, extractor: extractor, recipe: recipe(classWeights: weights, balanced: balanced),
+                calibration: calibrate.method, calibrationFolds: calibrationFolds, seed: trees.seed,
+                validation: validation, threads: threads
+            ) { progress in
+                switch progress {
+                case .logistic(let iteration, let objective, let gradient):
                     Terminal.progress(
-                        String(format: "iteration %d: objective %.6f, gradient %.2e", iteration, loss, gradient))
-                }
-            } catch let error as LogisticRegression.TrainingError {
-                throw CommandFailure("\(reader.file): cannot train: \(error)")
-            }
-            model = .logistic(fitted)
-            summary = String(
-                format: "logistic regression, %d iterations, objective %.6f", fitted.fit.iterations,
-                fitted.fit.objective)
-            warning = fitted.fit.warning
-        case .trees:
-            var validation: FeatureBatch?
-            if let path = trees.validation {
-                let validationReader = try CSVReader(path: path)
-                Terminal.progress("reading \(validationReader.file)…")
-                validation = try extractor.transform(validationReader, requireLabel: true) { rejects.append($0) }
-            }
-            let options = trees.options(classWeights: weights, balanced: balanced)
-            let fitted: GradientBoostedTrees
-            var trainingLoss = Double.nan
-            do {
-                fitted = try GradientBoostedTrees.fit(
-                    batch, extractor: extractor, options: options, validation: validation, threads: threads
-                ) { p in
+                        String(format: "iteration %d: objective %.6f, gradient %.2e", iteration, objective, gradient))
+                case .trees(let p):
                     trainingLoss = p.trainingLogLoss ?? trainingLoss
                     var line = String(
                         format: "tree %d of %d: training log loss %.5f", p.iteration, p.trees, trainingLoss)
                     if let v = p.validationLogLoss { line += String(format: ", validation %.5f", v) }
                     Terminal.progress(line)
+                case .calibrationFold(let fold, let folds):
+                    Terminal.progress("calibration: fold \(fold) of \(folds)…")
                 }
-            } catch let error as GradientBoostedTrees.TrainingError {
-                throw CommandFailure("\(reader.file): cannot train: \(error)")
             }
-            model = .trees(fitted)
-            var text = "\(fitted.trees.count) trees"
+        } catch let error as LogisticRegression.TrainingError {
+            throw CommandFailure("\(reader.file): cannot train: \(error)")
+        } catch let error as GradientBoostedTrees.TrainingError {
+            throw CommandFailure("\(reader.file): cannot train: \(error)")
+        }
+        var summary: String
+        var warning: String?
+        switch model {
+        case .logistic(let fitted):
+            summary = String(
+                format: "logistic regression, %d iterations, objective %.6f", fitted.fit.iterations,
+                fitted.fit.objective)
+            warning = fitted.fit.warning
+        case .trees(let fitted):
+            summary = "\(fitted.trees.count) trees"
             if let report = fitted.fit, report.iterations > fitted.trees.count {
-                text += " (best of \(report.iterations))"
+                summary += " (best of \(report.iterations))"
             }
             if let v = fitted.fit?.validation {
-                text += String(
+                summary += String(
                     format: "; on %@ validation rows: AUC %.4f, log loss %.4f, Brier %.4f", grouped(v.rows), v.auc,
                     v.logLoss, v.brier)
             }
-            summary = text
+        }
+        if let calibrator {
+            summary += "; \(calibrator.method.rawValue) calibration on \(calibrationFolds) folds"
         }
         Terminal.endProgress()
         let positives = batch.labels.filter { $0 == 1 }.count
         var training = ModelFile.TrainingMetadata(
             dataFile: reader.file, rows: batch.matrix.rowCount, positiveRows: positives, rejectedRows: rejects.count)
         training.dataSHA256 = input == "-" ? nil : try sha256(ofFile: input)
-        let file = ModelFile(extractor: extractor, model: model, training: training)
+        training.calibrationFolds = calibrator == nil ? nil : calibrationFolds
+        let file = ModelFile(extractor: extractor, model: model, calibrator: calibrator, training: training)
         try writeRejects(rejects, to: output + ".rejects.csv")
         try file.write(to: output)
         Terminal.say(
