@@ -62,16 +62,22 @@ extension Recourse {
             + singles.map(option).joined(separator: ",") + "],\"changeable\":\(changeable)}"
     }
 
+    /// `34%`, `52.5%`: a probability as a person reads it.
+    public static func percent(_ p: Double) -> String {
+        let tenths = Int((1000 * p).rounded())
+        return tenths % 10 == 0 ? "\(tenths / 10)%" : "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    /// An option in words: `has_medical_necessity_letter: no → yes: 34% → 52% (cost 2)`.
+    public func words(_ o: Option) -> String {
+        "\(o.changes.map(\.words).joined(separator: ", ")): \(Self.percent(probability)) → \(Self.percent(o.probability))"
+            + " (cost \(FeatureExtractor.number(Float(o.cost))))"
+    }
+
     /// The recourse as lines for a person (after a waterfall).
     public var text: String {
-        func percent(_ p: Double) -> String {
-            let tenths = Int((1000 * p).rounded())
-            return tenths % 10 == 0 ? "\(tenths / 10)%" : "\(tenths / 10).\(tenths % 10)%"
-        }
-        func line(_ o: Option) -> String {
-            "\(o.changes.map(\.words).joined(separator: ", ")): \(percent(probability)) → \(percent(o.probability))"
-                + " (cost \(FeatureExtractor.number(Float(o.cost))))"
-        }
+        func percent(_ p: Double) -> String { Self.percent(p) }
+        func line(_ o: Option) -> String { words(o) }
         var text = ""
         if changeable == 0 {
             return "  No actionable input can change for this claim (none in the schema, or blank, or at its bound).\n"

@@ -42,13 +42,17 @@ public struct RecourseFinder: Sendable {
         var thresholds: [Float]?
     }
 
-    public init(_ file: ModelFile) {
+    /// - Parameter excluding: input columns not to change even when the schema marks them
+    ///   actionable (`rank` leaves alone the column its deadlines are counted from).
+    public init(_ file: ModelFile, excluding: Set<String> = []) {
         self.file = file
         scorer = file.scorer(width: file.extractor.width)
         let extractor = file.extractor
         var actions: [Action] = []
         for (f, spec) in extractor.schema.features.enumerated() {
-            guard let action = spec.actionable, spec.kind == .number || spec.kind == .flag else { continue }
+            guard let action = spec.actionable, spec.kind == .number || spec.kind == .flag,
+                !excluding.contains(spec.column)
+            else { continue }
             let block = extractor.blocks[f]
             let flag = spec.kind == .flag
             var thresholds: [Float]?
