@@ -23,7 +23,8 @@ struct OverturnCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Validate.self, Train.self, Evaluate.self, Score.self, Explain.self, Rank.self, Inspect.self, Import.self, Export.self, Features.self,
+            Validate.self, Train.self, Evaluate.self, Score.self, Explain.self, Rank.self, Inspect.self, Import.self,
+            Export.self, Features.self,
             Generate.self,
         ])
 }

@@ -3,7 +3,7 @@ import Overturn
 import Testing
 
 /// Runs the built `overturn` binary with `arguments` in `folder`, returning its exit status and output.
-private func overturn(_ arguments: [String], in folder: URL, stdin: String? = nil) throws -> (
+func overturn(_ arguments: [String], in folder: URL, stdin: String? = nil) throws -> (
     status: Int32, out: String, err: String
 ) {
     let process = Process()
@@ -26,24 +26,24 @@ private func overturn(_ arguments: [String], in folder: URL, stdin: String? = ni
 }
 
 /// Where SwiftPM put the binaries: beside the test bundle.
-private let productsDirectory: URL = {
+let productsDirectory: URL = {
     let bundle = Bundle.main.bundleURL
     return bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
 }()
 
 /// The header of the standard claim CSV.
-private let claimsHeader =
+let claimsHeader =
     "claim_id,payer,plan_type,state,cpt_codes,modifiers,icd10_codes,denial_reason,appeal_level,prior_appeals,"
     + "failed_medications,billed_amount,days_to_appeal,has_medical_necessity_letter,peer_reviewed_citations,outcome"
 
 /// A fresh folder for one test.
-private func makeFolder() throws -> URL {
+func makeFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("overturn-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
 
-private func files(in folder: URL) throws -> [String] {
+func files(in folder: URL) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
 }
 

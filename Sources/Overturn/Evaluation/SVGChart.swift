@@ -50,13 +50,18 @@ public struct SVGChart: Sendable {
             if k % 2 == 0 {
                 let label = String(format: "%.1f", v)
                 out += "<text x=\"\(px(v))\" y=\"\(format(top + size + 16))\" text-anchor=\"middle\">\(label)</text>\n"
-                out += "<text x=\"\(format(left - 8))\" y=\"\(format(top + (1 - v) * size + 4))\" text-anchor=\"end\">\(label)</text>\n"
+                out +=
+                    "<text x=\"\(format(left - 8))\" y=\"\(format(top + (1 - v) * size + 4))\" text-anchor=\"end\">\(label)</text>\n"
             }
         }
-        out += "<rect x=\"\(px(0))\" y=\"\(py(1))\" width=\"\(Int(size))\" height=\"\(Int(size))\" fill=\"none\" stroke=\"#444\"/>\n"
-        out += "<line x1=\"\(px(0))\" y1=\"\(py(0))\" x2=\"\(px(1))\" y2=\"\(py(1))\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>\n"
-        out += "<text x=\"\(format(left + size / 2))\" y=\"\(format(top + size + 40))\" text-anchor=\"middle\">\(escaped(xLabel))</text>\n"
-        out += "<text transform=\"translate(\(format(left - 45)) \(format(top + size / 2))) rotate(-90)\" text-anchor=\"middle\">\(escaped(yLabel))</text>\n"
+        out +=
+            "<rect x=\"\(px(0))\" y=\"\(py(1))\" width=\"\(Int(size))\" height=\"\(Int(size))\" fill=\"none\" stroke=\"#444\"/>\n"
+        out +=
+            "<line x1=\"\(px(0))\" y1=\"\(py(0))\" x2=\"\(px(1))\" y2=\"\(py(1))\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>\n"
+        out +=
+            "<text x=\"\(format(left + size / 2))\" y=\"\(format(top + size + 40))\" text-anchor=\"middle\">\(escaped(xLabel))</text>\n"
+        out +=
+            "<text transform=\"translate(\(format(left - 45)) \(format(top + size / 2))) rotate(-90)\" text-anchor=\"middle\">\(escaped(yLabel))</text>\n"
         for (i, s) in series.enumerated() {
             let colour = Self.colours[i % Self.colours.count]
             let step = max(1, s.points.count / 1000)
@@ -67,7 +72,8 @@ public struct SVGChart: Sendable {
                 for p in kept { out += "<circle cx=\"\(px(p.0))\" cy=\"\(py(p.1))\" r=\"3.5\" fill=\"\(colour)\"/>\n" }
             }
             let y = top + 10 + Double(i) * 20
-            out += "<line x1=\"\(format(left + size + 20))\" y1=\"\(format(y))\" x2=\"\(format(left + size + 44))\" y2=\"\(format(y))\" stroke=\"\(colour)\" stroke-width=\"3\"/>\n"
+            out +=
+                "<line x1=\"\(format(left + size + 20))\" y1=\"\(format(y))\" x2=\"\(format(left + size + 44))\" y2=\"\(format(y))\" stroke=\"\(colour)\" stroke-width=\"3\"/>\n"
             out += "<text x=\"\(format(left + size + 50))\" y=\"\(format(y + 4))\">\(escaped(s.name))</text>\n"
         }
         out += "</svg>\n"

@@ -7,8 +7,8 @@ extension FeatureExtractor {
     /// that also holds test rows.
     public static func fit(
         _ reader: CSVReader, schema: Schema, options: FeatureOptions = FeatureOptions(),
-        requireLabel: Bool = false, including: (CSVReader) -> Bool = { _ in true },
-        report: (RowProblem) -> Void = { _ in }
+        requireLabel: Bool = false, report: (RowProblem) -> Void = { _ in },
+        including: (CSVReader) -> Bool = { _ in true }
     ) throws -> FeatureExtractor {
         let bound = try BoundSchema(schema, header: reader.header, file: reader.file, requireLabel: requireLabel)
         var counter = VocabularyCounter()

@@ -77,7 +77,9 @@ struct TreeOptions: ParsableArguments {
     @Option(help: "Stop when the validation log loss has not improved for this many trees (0 = never).")
     var earlyStoppingRounds = defaults.earlyStoppingRounds
 
-    @Option(help: "The seed of every random draw (held-out rows, bin sample, subsampling); same seed, same model.")
+    @Option(
+        help:
+            "The seed of every random draw (held-out rows, bin sample, subsampling, folds); same seed, same model.")
     var seed: UInt64 = defaults.seed
 
     func validate() throws {

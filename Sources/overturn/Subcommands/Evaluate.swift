@@ -66,9 +66,6 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Class weights: none, balanced, or the weights of upheld and overturned as W0,W1.")
     var classWeight: String = "none"
 
-    @Option(help: "The seed of the folds and of the trees' random draws.")
-    var seed: UInt64 = 0
-
     @Flag(help: "Write the report as JSON instead of text.")
     var json = false
 
@@ -121,7 +118,10 @@ struct Evaluate: ParsableCommand {
             try checkOutcomes(labels, what: "the test rows")
             let p = file.scorer(width: file.extractor.width).probabilities(
                 FeatureMatrix(rows: test, of: batch.matrix), threads: threads)
-            measured.append(Measured(name: path, labels: labels, probabilities: p, evaluation: Evaluation(labels: labels, probabilities: p)))
+            measured.append(
+                Measured(
+                    name: path, labels: labels, probabilities: p,
+                    evaluation: Evaluation(labels: labels, probabilities: p)))
             design = split == nil ? "\(grouped(test.count)) rows" : splitDescription(split!, of: batch)
         }
         let trained = algorithms.isEmpty && models.isEmpty ? Train.Algorithm.allCases : algorithms
@@ -140,21 +140,24 @@ struct Evaluate: ParsableCommand {
                         Terminal.progress("\(name): training on \(grouped(split.train.count)) rows…")
                         let (model, calibrator) = try ModelFile.fit(
                             batch.rows(split.train), extractor: extractor, recipe: recipe,
-                            calibration: calibrate.method, calibrationFolds: calibrationFolds, seed: seed,
+                            calibration: calibrate.method, calibrationFolds: calibrationFolds, seed: trees.seed,
                             threads: threads)
                         let file = ModelFile(
                             extractor: extractor, model: model, calibrator: calibrator,
                             training: .init(dataFile: input, rows: split.train.count, positiveRows: 0, rejectedRows: 0))
                         let p = file.probabilities(FeatureMatrix(rows: split.test, of: batch.matrix), threads: threads)
                         measured.append(
-                            Measured(name: name, labels: labels, probabilities: p, evaluation: Evaluation(labels: labels, probabilities: p)))
+                            Measured(
+                                name: name, labels: labels, probabilities: p,
+                                evaluation: Evaluation(labels: labels, probabilities: p)))
                         design = splitDescription(split, of: batch)
                     } else {
                         try checkOutcomes(batch.labels, what: "the rows")
-                        let assignment = CrossValidation.stratifiedFolds(labels: batch.labels, k: folds, seed: seed)
+                        let assignment = CrossValidation.stratifiedFolds(
+                            labels: batch.labels, k: folds, seed: trees.seed)
                         let p = try CrossValidation.outOfFoldProbabilities(
                             batch, extractor: extractor, recipe: recipe, folds: assignment,
-                            calibration: calibrate.method, calibrationFolds: calibrationFolds, seed: seed,
+                            calibration: calibrate.method, calibrationFolds: calibrationFolds, seed: trees.seed,
                             threads: threads
                         ) { Terminal.progress("\(name): fold \($0) of \($1)…") }
                         measured.append(
@@ -274,7 +277,11 @@ struct Evaluate: ParsableCommand {
                 continue
             }
             kept.append(r)
-            if isTest(Substring(value)) { split.test.append(kept.count - 1) } else { split.train.append(kept.count - 1) }
+            if isTest(Substring(value)) {
+                split.test.append(kept.count - 1)
+            } else {
+                split.train.append(kept.count - 1)
+            }
         }
         if kept.count < batch.matrix.rowCount { batch = batch.rows(kept) }
         for p in problems.sorted(by: { $0.location.line < $1.location.line }) { rejects.add(p) }
@@ -315,9 +322,7 @@ struct Evaluate: ParsableCommand {
         switch algorithm {
         case .logistic: return .logistic(logistic.options(classWeights: weights, balanced: balanced))
         case .trees:
-            var options = trees.options(classWeights: weights, balanced: balanced)
-            options.seed = seed
-            return .trees(options)
+            return .trees(trees.options(classWeights: weights, balanced: balanced))
         }
     }
 
@@ -325,9 +330,11 @@ struct Evaluate: ParsableCommand {
 
     func textReport(_ measured: [Measured], design: String) -> String {
         let first = measured[0].evaluation.metrics
-        var out = "\(input): \(design); \(String(format: "%.1f", first.positiveRate * 100))% of the measured rows overturned\n"
+        var out =
+            "\(input): \(design); \(String(format: "%.1f", first.positiveRate * 100))% of the measured rows overturned\n"
         if calibrate != .none && !algorithms.isEmpty || calibrate != .none && models.isEmpty {
-            out += "calibration: \(calibrate.rawValue), fitted on \(calibrationFolds) folds of each model's training rows\n"
+            out +=
+                "calibration: \(calibrate.rawValue), fitted on \(calibrationFolds) folds of each model's training rows\n"
         }
         out += "\n"
         let width = max(14, measured.map(\.name.count).max()! + 2)
@@ -339,7 +346,9 @@ struct Evaluate: ParsableCommand {
         func f(_ v: Double, _ digits: Int = 4) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "–" }
         line("", measured.map(\.name))
         line("AUC", measured.map { f($0.evaluation.metrics.auc) })
-        line("  95% interval", measured.map { "\(f($0.evaluation.aucInterval.lower, 3))–\(f($0.evaluation.aucInterval.upper, 3))" })
+        line(
+            "  95% interval",
+            measured.map { "\(f($0.evaluation.aucInterval.lower, 3))–\(f($0.evaluation.aucInterval.upper, 3))" })
         line("log loss", measured.map { f($0.evaluation.metrics.logLoss) })
         line("Brier score", measured.map { f($0.evaluation.metrics.brier) })
         line("calibration error (ECE)", measured.map { f($0.evaluation.expectedCalibrationError) })
@@ -388,14 +397,16 @@ struct Evaluate: ParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw CommandFailure("\(folder): cannot make the folder for plots: \((error as NSError).localizedDescription)")
+            throw CommandFailure(
+                "\(folder): cannot make the folder for plots: \((error as NSError).localizedDescription)")
         }
         var roc = SVGChart(title: "ROC curve", x: "false positive rate", y: "true positive rate")
         var reliability = SVGChart(title: "Reliability", x: "mean probability", y: "share overturned")
         for m in measured {
             let curve = Evaluation.rocCurve(labels: m.labels, probabilities: m.probabilities)
             roc.add(
-                m.name + String(format: " (AUC %.3f)", m.evaluation.metrics.auc), points: curve.map { ($0.fpr, $0.tpr) })
+                m.name + String(format: " (AUC %.3f)", m.evaluation.metrics.auc), points: curve.map { ($0.fpr, $0.tpr) }
+            )
             let bins = m.evaluation.calibration.compactMap { b in
                 b.meanProbability.flatMap { p in b.overturnRate.map { (p, $0) } }
             }

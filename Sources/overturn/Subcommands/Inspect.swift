@@ -84,6 +84,20 @@ struct Inspect: ParsableCommand {
                     + (m.fit.converged ? "converged" : "did not converge")
                     + String(format: ", objective %.6f", m.fit.objective))
         }
+        switch file.calibrator {
+        case .platt(let slope, let intercept):
+            lines.append(
+                "calibration: Platt, probability = sigmoid(\(String(format: "%.4f", slope)) × margin \(intercept < 0 ? "−" : "+") "
+                    + String(format: "%.4f)", abs(intercept))
+                    + (t.calibrationFolds.map { ", fitted on the out-of-fold margins of \($0) folds" } ?? ""))
+        case .isotonic(let margins, let probabilities):
+            lines.append(
+                "calibration: isotonic, \(margins.count) knots, probabilities "
+                    + String(format: "%.3f to %.3f", probabilities.first ?? 0, probabilities.last ?? 0)
+                    + (t.calibrationFolds.map { ", fitted on the out-of-fold margins of \($0) folds" } ?? ""))
+        case nil:
+            lines.append("calibration: none (probabilities are the logistic function of the margin)")
+        }
         let inputs = file.topInputs(top)
         if !inputs.isEmpty {
             switch file.model {

@@ -37,7 +37,8 @@ struct Rank: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "The worklist CSV to write, or - for standard output.")
     var output: String = "worklist.csv"
 
-    @Option(help: ArgumentHelp("The Markdown report to write; default OUTPUT with .md (none for -).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("The Markdown report to write; default OUTPUT with .md (none for -).", valueName: "file"))
     var report: String?
 
     @Option(help: "How many appeals can be filed this round; default: every claim worth it.")
@@ -300,9 +301,12 @@ struct Rank: ParsableCommand {
         let selected = worklist.entries.filter(\.selected)
         var out = "# Appeal worklist, \(today.text)\n\n"
         let calibration = file.calibrator.map { "\($0.method.rawValue)-calibrated" } ?? "uncalibrated"
-        out += "\(grouped(claims.count)) denials from `\(cell(input))`, scored with `\(cell(model))` (\(file.kind), \(calibration)). "
+        out +=
+            "\(grouped(claims.count)) denials from `\(cell(input))`, scored with `\(cell(model))` (\(file.kind), \(calibration)). "
         out += "Expected value = probability × amount − \(money(appealCost)) per appeal. "
-        out += capacity.map { "Capacity: \(grouped($0)) appeals. " } ?? "No capacity given: every claim worth it is selected. "
+        out +=
+            capacity.map { "Capacity: \(grouped($0)) appeals. " }
+            ?? "No capacity given: every claim worth it is selected. "
         out += "Selected by expected value; urgent ones (due within \(urgentDays) days) come first.\n\n"
         out += "| group | claims | expected wins | expected recovery |\n|---|---:|---:|---:|\n"
         func row(_ name: String, _ entries: [Worklist.Entry]) {
@@ -316,7 +320,8 @@ struct Rank: ParsableCommand {
         }
         if rejected > 0 { out += "\n\(grouped(rejected)) rows could not be ranked: see the rejects file.\n" }
         out += "\n## Appeal first\n\n"
-        out += "| # | claim | probability | amount | expected value | days left | top reasons | what to add to the file |\n"
+        out +=
+            "| # | claim | probability | amount | expected value | days left | top reasons | what to add to the file |\n"
         out += "|---:|---|---:|---:|---:|---:|---|---|\n"
         for e in selected.prefix(50) {
             let c = claims[e.claim]

@@ -1,0 +1,96 @@
+import Foundation
+import Overturn
+import Testing
+
+/// scikit-learn's isotonic regression and Platt scaling on 2,000 margins (Fixtures/README.md).
+private struct ScikitLearnCalibration: Decodable {
+    var margins: [Double]
+    var labels: [Float]
+    var queries: [Double]
+    var isotonic: [Double]
+    var plattSlope: Double
+    var plattIntercept: Double
+    var platt: [Double]
+}
+
+private func sklearnFixture() throws -> ScikitLearnCalibration {
+    let url = repositoryRoot.appendingPathComponent("Tests/OverturnTests/Fixtures/calibration-sklearn.json")
+    return try JSONDecoder().decode(ScikitLearnCalibration.self, from: Data(contentsOf: url))
+}
+
+@Suite struct CalibratorTests {
+    @Test func isotonicPoolsAdjacentViolatorsByHand() {
+        // Outcomes 0, 1, 0, 1, 1: the middle pair violates and pools to 0.5.
+        let c = Calibrator.fit(.isotonic, margins: [1, 2, 3, 4, 5], labels: [0, 1, 0, 1, 1])
+        #expect(c == .isotonic(margins: [1, 2, 3, 4, 5], probabilities: [0, 0.5, 0.5, 1, 1]))
+        #expect(c.probability(margin: 0) == 0)  // flat beyond the knots
+        #expect(c.probability(margin: 1.5) == 0.25)  // linear between them
+        #expect(c.probability(margin: 2.7) == 0.5)
+        #expect(c.probability(margin: 9) == 1)
+        #expect(c.margin(reaching: 0.75) == 3.5)
+        #expect(c.margin(reaching: 0) == -.infinity)
+    }
+
+    @Test func isotonicPoolsEqualMarginsFirst() {
+        // Both rows at margin 1 are one point of mean 0.5; the order of the input does not matter.
+        let a = Calibrator.fit(.isotonic, margins: [1, 1, 2], labels: [1, 0, 1])
+        let b = Calibrator.fit(.isotonic, margins: [2, 1, 1], labels: [1, 0, 1])
+        #expect(a == .isotonic(margins: [1, 2], probabilities: [0.5, 1]))
+        #expect(a == b)
+    }
+
+    @Test func isotonicMatchesScikitLearn() throws {
+        let f = try sklearnFixture()
+        let c = Calibrator.fit(.isotonic, margins: f.margins, labels: f.labels)
+        for (q, expected) in zip(f.queries, f.isotonic) {
+            #expect(abs(c.probability(margin: q) - expected) < 1e-12, "at margin \(q)")
+        }
+    }
+
+    @Test func plattMatchesScikitLearn() throws {
+        let f = try sklearnFixture()
+        let c = Calibrator.fit(.platt, margins: f.margins, labels: f.labels)
+        guard case .platt(let slope, let intercept) = c else {
+            Issue.record("not a Platt calibrator")
+            return
+        }
+        // scikit-learn stops its L-BFGS earlier than Newton's method converges here.
+        #expect(abs(slope - f.plattSlope) < 1e-4)
+        #expect(abs(intercept - f.plattIntercept) < 1e-4)
+        for (q, expected) in zip(f.queries, f.platt) {
+            #expect(abs(c.probability(margin: q) - expected) < 1e-4, "at margin \(q)")
+        }
+    }
+
+    @Test func marginReachingInvertsBothKinds() throws {
+        let f = try sklearnFixture()
+        for method in Calibrator.Method.allCases {
+            let c = Calibrator.fit(method, margins: f.margins, labels: f.labels)
+            for p in [0.2, 0.35, 0.5, 0.65] {
+                let m = c.margin(reaching: p)
+                #expect(m.isFinite)
+                #expect(c.probability(margin: m) >= p - 1e-12)
+                #expect(c.probability(margin: m - 1e-6) < p)
+            }
+        }
+    }
+
+    @Test func encodesAndRejectsBrokenOnes() throws {
+        for c in [
+            Calibrator.platt(slope: 0.8, intercept: -0.1),
+            .isotonic(margins: [-1, 0, 2], probabilities: [0.1, 0.4, 0.9]),
+        ] {
+            let data = try JSONEncoder().encode(c)
+            #expect(try JSONDecoder().decode(Calibrator.self, from: data) == c)
+        }
+        for broken in [
+            #"{"method":"platt","slope":-1,"intercept":0}"#,
+            #"{"method":"isotonic","margins":[0,1],"probabilities":[0.5]}"#,
+            #"{"method":"isotonic","margins":[1,0],"probabilities":[0.1,0.2]}"#,
+            #"{"method":"isotonic","margins":[0,1],"probabilities":[0.6,0.2]}"#,
+            #"{"method":"spline"}"#,
+        ] {
+            #expect(throws: DecodingError.self) { try JSONDecoder().decode(Calibrator.self, from: Data(broken.utf8)) }
+        }
+    }
+}
