@@ -9,7 +9,8 @@ as a number, one-hot for the seven categorical columns (a blank is its own level
 training years; CatBoost gets the categorical columns natively (ordered target statistics). Tree
 configuration as the harness's: 200 trees, max depth 6 (63 leaves for LightGBM), learning rate 0.1,
 255 bins, L2 1.0, at least 20 rows per leaf where the library has the knob, no subsampling, no early
-stopping. Prints AUC, log loss and Brier on the test years for every peer, and for any Overturn
+stopping. Prints AUC, log loss, Brier and the expected calibration error (10 bins) on the test years
+for every peer, and for any Overturn
 score files given (`claim id,probability` as `overturn score` writes them).
 """
 import argparse
@@ -24,8 +25,15 @@ CATEGORICAL = ["Diagnosis Category", "Diagnosis Sub Category", "Treatment Catego
                "Type", "Age Range", "Patient Gender"]
 
 
+def expected_calibration_error(y, p):
+    """10 bins of equal width; a probability of 1 goes in the last (as `overturn evaluate`)."""
+    bins = np.minimum((p * 10).astype(int), 9)
+    return sum(abs(p[bins == b].mean() - y[bins == b].mean()) * (bins == b).sum() for b in range(10) if (bins == b).any()) / len(p)
+
+
 def metrics(y, p):
-    return roc_auc_score(y, p), log_loss(y, p), brier_score_loss(y, p)
+    p = np.asarray(p, dtype=float)
+    return roc_auc_score(y, p), log_loss(y, p), brier_score_loss(y, p), expected_calibration_error(y, p)
 
 
 def main():
@@ -63,6 +71,7 @@ def main():
                         lgb.Dataset(Xtr, ytr), num_boost_round=200)
     rows.append(("lightgbm", metrics(yte, booster.predict(Xte))))
 
+
     import xgboost as xgb
     model = xgb.XGBClassifier(n_estimators=200, max_depth=6, learning_rate=0.1, max_bin=255, reg_lambda=1.0,
                               tree_method="hist", n_jobs=args.threads, random_state=0)
@@ -83,9 +92,9 @@ def main():
             sys.exit(f"{path}: does not score every test row")
         rows.append((f"overturn {path}", metrics(m.y.values, m.probability.values)))
 
-    print("| model | AUC | log loss | Brier |\n|---|---:|---:|---:|")
-    for name, (auc, ll, brier) in rows:
-        print(f"| {name} | {auc:.4f} | {ll:.4f} | {brier:.4f} |")
+    print("| model | AUC | log loss | Brier | ECE |\n|---|---:|---:|---:|---:|")
+    for name, (auc, ll, brier, ece) in rows:
+        print(f"| {name} | {auc:.4f} | {ll:.4f} | {brier:.4f} | {ece:.4f} |")
 
 
 if __name__ == "__main__":
