@@ -42,5 +42,10 @@ struct Export: ParsableCommand {
         try out.commit()
         Terminal.say(
             "wrote \(output): \(file.trees?.trees.count ?? 0) trees over \(file.extractor.width) feature columns")
+        if let calibrator = file.calibrator {
+            Terminal.say(
+                "note: XGBoost has no place for the model's \(calibrator.method.rawValue) calibrator: its margins are "
+                    + "Overturn's, its probabilities the uncalibrated ones (the logistic function of the margin)")
+        }
     }
 }
