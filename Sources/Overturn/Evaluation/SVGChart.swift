@@ -32,8 +32,8 @@ public struct SVGChart: Sendable {
     /// first and last kept), which no screen can tell apart.
     public var svg: String {
         let (size, left, top) = (400.0, 70.0, 40.0)
-        let width = left + size + 180
-        let height = top + size + 60
+        let width = left + size + 30
+        let height = top + size + 70 + Double(series.count) * 20
         func px(_ x: Double) -> String { format(left + x * size) }
         func py(_ y: Double) -> String { format(top + (1 - y) * size) }
         var out = """
@@ -71,10 +71,11 @@ public struct SVGChart: Sendable {
             if s.markers {
                 for p in kept { out += "<circle cx=\"\(px(p.0))\" cy=\"\(py(p.1))\" r=\"3.5\" fill=\"\(colour)\"/>\n" }
             }
-            let y = top + 10 + Double(i) * 20
+            // The legend, under the axis title.
+            let y = top + size + 64 + Double(i) * 20
             out +=
-                "<line x1=\"\(format(left + size + 20))\" y1=\"\(format(y))\" x2=\"\(format(left + size + 44))\" y2=\"\(format(y))\" stroke=\"\(colour)\" stroke-width=\"3\"/>\n"
-            out += "<text x=\"\(format(left + size + 50))\" y=\"\(format(y + 4))\">\(escaped(s.name))</text>\n"
+                "<line x1=\"\(format(left))\" y1=\"\(format(y))\" x2=\"\(format(left + 24))\" y2=\"\(format(y))\" stroke=\"\(colour)\" stroke-width=\"3\"/>\n"
+            out += "<text x=\"\(format(left + 30))\" y=\"\(format(y + 4))\">\(escaped(s.name))</text>\n"
         }
         out += "</svg>\n"
         return out
