@@ -28,7 +28,7 @@ public enum CSVError: Error, Sendable, Equatable {
     /// file. Unrecoverable errors end the read.
     public var isRecoverable: Bool {
         switch self {
-        case .wrongFieldCount, .invalidUTF8: true
+        case .wrongFieldCount, .invalidUTF8, .recordTooLarge: true
         default: false
         }
     }

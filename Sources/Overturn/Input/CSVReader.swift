@@ -21,7 +21,7 @@
 /// ```
 ///
 /// `next()` throws a `CSVError` that names the file, line and column. After a recoverable error
-/// (`wrongFieldCount`, `invalidUTF8`) the reader has skipped that row and `next()` can be called
+/// (`wrongFieldCount`, `invalidUTF8`, `recordTooLarge`) the reader has skipped that row and `next()` can be called
 /// again; after any other error the read is over.
 public final class CSVReader {
     /// The file as the user named it, for messages (`<stdin>` for standard input).
@@ -62,7 +62,8 @@ public final class CSVReader {
     /// - Parameters:
     ///   - path: the file, or `-` for standard input.
     ///   - chunkSize: how many bytes one read asks for.
-    ///   - maxRecordBytes: the longest row accepted; longer ones end the read with `recordTooLarge`.
+    ///   - maxRecordBytes: the longest row accepted; a longer one is skipped (memory stays within the
+    ///     limit) and reported as `recordTooLarge`, and reading goes on.
     public init(path: String, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 16 << 20) throws {
         if path == "-" {
             file = "<stdin>"
@@ -488,7 +489,9 @@ public final class CSVReader {
         }
         if end == capacity {
             guard capacity < maxRecordBytes else {
-                throw CSVError.recordTooLarge(at: SourceLocation(file: file, line: nextLine), limit: maxRecordBytes)
+                let line = nextLine
+                try skipRecord()
+                throw CSVError.recordTooLarge(at: SourceLocation(file: file, line: line), limit: maxRecordBytes)
             }
             let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: min(capacity * 2, maxRecordBytes))
             grown.update(from: buffer, count: end)
@@ -511,6 +514,64 @@ public final class CSVReader {
             if n == 0 {
                 atEOF = true
                 return
+            }
+            if errno == EINTR { continue }
+            throw CSVError.readFailed(file: file, reason: Self.errnoText())
+        }
+    }
+
+    /// Skips the row at `position`, which does not fit in `maxRecordBytes`, without keeping it: to
+    /// the first line end outside quotes (or the end of the input), reading on in the same buffer.
+    /// The reader then stands at the next row, so a row too long is a problem of its own line only.
+    private func skipRecord() throws {
+        var inQuotes = false
+        var newlines = 0
+        var sawCR = false
+        var from = position  // bytes before it are counted in `bytesConsumed` already
+        scan: while true {
+            while position < end {
+                let c = buffer[position]
+                if sawCR {
+                    // The row ended at a CR; an LF right after it is part of the same line end.
+                    if c == lf { position += 1 }
+                    break scan
+                }
+                position += 1
+                if c == quote {
+                    inQuotes.toggle()
+                } else if c == lf {
+                    if !inQuotes { break scan }
+                    newlines += 1
+                } else if c == cr && !inQuotes {
+                    sawCR = true
+                }
+            }
+            // Every byte in the buffer belongs to the row: drop them and read more in their place.
+            bytesConsumed += end - from
+            (position, end, from) = (0, 0, 0)
+            guard try readMore() else { break scan }  // the end of the input ends the row
+        }
+        bytesConsumed += position - from
+        nextLine += 1 + newlines
+    }
+
+    /// Reads into the empty buffer; `false` at the end of the input.
+    private func readMore() throws -> Bool {
+        while true {
+            let want = min(capacity, remaining)
+            if want == 0 {
+                atEOF = true
+                return false
+            }
+            let n = read(fd, buffer, want)
+            if n > 0 {
+                end = n
+                remaining -= n
+                return true
+            }
+            if n == 0 {
+                atEOF = true
+                return false
             }
             if errno == EINTR { continue }
             throw CSVError.readFailed(file: file, reason: Self.errnoText())

@@ -125,7 +125,23 @@ public struct ScoringJob {
             progress(summary)
         }
 
-        while let chunk = try input.nextChunk(targetBytes: options.chunkBytes) {
+        while true {
+            let next: CSVChunk?
+            do {
+                next = try input.nextChunk(targetBytes: options.chunkBytes)
+            } catch let error as CSVError where error.isRecoverable {
+                // A row the reader skipped (longer than its limit): its reject takes its place in order.
+                if inFlight.count == window { try finishOldest() }
+                var skipped = ChunkResult()
+                skipped.rejects = [RowProblem(error.location!, error.shortDescription)]
+                skipped.end = input.bytesConsumed
+                let pending = Pending()
+                pending.result = .success(skipped)
+                pending.done.signal()
+                inFlight.append(pending)
+                continue
+            }
+            guard let chunk = next else { break }
             if inFlight.count == window { try finishOldest() }
             workers.wait()
             let pending = Pending()

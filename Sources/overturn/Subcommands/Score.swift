@@ -55,6 +55,9 @@ struct Score: ParsableCommand {
     @Option(help: ArgumentHelp("Bytes of input per chunk of work.", visibility: .hidden))
     var chunkBytes: Int = 256 << 10
 
+    @OptionGroup(title: "Input")
+    var inputOptions: InputOptions
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard reasons >= 0 else { throw ValidationError("--reasons must be 0 or more") }
@@ -65,7 +68,7 @@ struct Score: ParsableCommand {
         BLASThreads.set(1)  // the chunks run on all cores; BLAS inside each on one
         let modelPath = try model ?? DefaultModel.path()
         let file = try ModelFile.load(path: modelPath)
-        let reader = try CSVReader(path: input)
+        let reader = try inputOptions.reader(input)
         var options = ScoringJob.Options()
         options.threads = threads
         options.keep = keep.flatMap { $0.split(separator: ",").map(String.init) }

@@ -78,6 +78,9 @@ struct Train: ParsableCommand {
     @OptionGroup(title: "Gradient-boosted trees (--algorithm trees)")
     var trees: TreeOptions
 
+    @OptionGroup(title: "Input")
+    var inputOptions: InputOptions
+
     func validate() throws {
         guard minCount >= 1 else { throw ValidationError("--min-count must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -108,7 +111,7 @@ struct Train: ParsableCommand {
     func run() throws {
         let start = Date()
         BLASThreads.set(threads)
-        let reader = try CSVReader(path: input)
+        let reader = try inputOptions.reader(input)
         let schema = try resolveSchema(self.schema, header: reader.header, file: reader.file)
         var rejects: [RowProblem] = []
         Terminal.progress("reading \(reader.file)…")

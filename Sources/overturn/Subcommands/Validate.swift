@@ -29,8 +29,11 @@ struct Validate: ParsableCommand {
     @Option(help: "How many problems to print.")
     var maxProblems: Int = 50
 
+    @OptionGroup(title: "Input")
+    var inputOptions: InputOptions
+
     func run() throws {
-        let reader = try CSVReader(path: input)
+        let reader = try inputOptions.reader(input)
         let schema = try resolveSchema(self.schema, header: reader.header, file: reader.file)
         let report = try Validation.run(reader, schema: schema, requireLabel: requireLabel, maxProblems: maxProblems) {
             reader in

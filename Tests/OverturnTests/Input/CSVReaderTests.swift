@@ -155,14 +155,48 @@ private func readError(bytes: [UInt8]) -> CSVError? {
         }
     }
 
-    @Test func rowsLongerThanTheLimitAreRefused() throws {
+    @Test func rowsLongerThanTheLimitAreSkippedAndReported() throws {
         let folder = try TemporaryFolder()
-        let path = try folder.write("big.csv", "a,b\n1,2\n3," + String(repeating: "x", count: 1000) + "\n")
+        let long = String(repeating: "x", count: 1000)
+        // A long row; one with quoted line breaks, a CRLF end; and one at the end without a newline.
+        let text = "a,b\n1,2\n3,\(long)\n4,5\n\"6\n\n\",\"\(long)\"\r\n7,8\r\n9,\(long)"
+        let path = try folder.write("big.csv", text)
+        for chunk in [16, 64, 300] {
+            let reader = try CSVReader(path: path, chunkSize: chunk, maxRecordBytes: 256)
+            var rows: [String] = []
+            var skipped: [Int] = []
+            try reader.forEachRow(report: { skipped.append($0.location.line) }) {
+                rows.append("\(reader.line):" + reader.fields.joined(separator: ","))
+            }
+            #expect(rows == ["2:1,2", "4:4,5", "8:7,8"], "chunk \(chunk)")
+            #expect(skipped == [3, 5, 9], "chunk \(chunk)")
+        }
         let reader = try CSVReader(path: path, chunkSize: 16, maxRecordBytes: 256)
         #expect(try reader.next())
         #expect(throws: CSVError.recordTooLarge(at: SourceLocation(file: path, line: 3), limit: 256)) {
             try reader.next()
         }
+        #expect(try reader.next())
+        #expect(reader.fields == ["4", "5"])
+    }
+
+    @Test func chunksSkipRowsLongerThanTheLimit() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write(
+            "big.csv", "a,b\n1,2\n3,\(String(repeating: "y", count: 5000))\n4,5\n")
+        let reader = try CSVReader(path: path, chunkSize: 64, maxRecordBytes: 1024)
+        var chunks: [String] = []
+        var problems: [Int] = []
+        while true {
+            do {
+                guard let chunk = try reader.nextChunk(targetBytes: 4) else { break }
+                chunks.append("\(chunk.firstLine):" + String(decoding: chunk.bytes, as: UTF8.self))
+            } catch let error as CSVError where error.isRecoverable {
+                problems.append(error.location!.line)
+            }
+        }
+        #expect(chunks == ["2:1,2\n", "4:4,5\n"])
+        #expect(problems == [3])
     }
 
     @Test func readsALargeFileInSmallChunks() throws {
