@@ -1,0 +1,213 @@
+import Foundation
+import Testing
+
+/// The catalogue of bad inputs (issue 9): each gets correct handling or a clear error naming the
+/// file, line and column, never a crash, a hang or a partial output file.
+@Suite struct BadInputTests {
+    /// Two good claims (lines 2 and 3 of a file with the claims header).
+    static let good = [
+        "C1,Aetna,medicare_advantage,SC,96365;J3490,JZ,F41.1,experimental_investigational,1,0,1,560.46,71,1,2,0",
+        "C2,Cigna Healthcare,marketplace,SC,95811;36556,,R10.9;J45.909,medical_necessity,1,0,2,167.75,176,0,0,0",
+    ]
+
+    struct Run {
+        var status: Int32
+        var err: String
+        /// The output file, nil when none was written.
+        var out: String?
+        var rejects: String?
+    }
+
+    /// Writes `bytes` as in.csv in a fresh folder and runs `overturn` with `arguments`.
+    func run(_ bytes: Data, _ arguments: [String] = ["score", "in.csv", "-o", "out.csv"]) throws -> Run {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try bytes.write(to: folder.appendingPathComponent("in.csv"))
+        let result = try overturn(arguments, in: folder)
+        func read(_ name: String) -> String? {
+            try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+        }
+        let expected: Set = ["in.csv", "out.csv", "out.csv.rejects.csv", "out.md"]  // out.md: rank's report
+        let leftovers = try files(in: folder).filter { !expected.contains($0) }
+        #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
+        return Run(status: result.status, err: result.err, out: read("out.csv"), rejects: read("out.csv.rejects.csv"))
+    }
+
+    func run(_ text: String, _ arguments: [String] = ["score", "in.csv", "-o", "out.csv"]) throws -> Run {
+        try run(Data(text.utf8), arguments)
+    }
+
+    func claims(_ rows: [String]) -> String { ([claimsHeader] + rows).joined(separator: "\n") + "\n" }
+
+    @Test func emptyFile() throws {
+        let r = try run("")
+        #expect(r.status != 0)
+        #expect(r.err.contains("in.csv:1: the file is empty; expected a header row naming the columns"))
+        #expect(r.out == nil)
+    }
+
+    @Test func headerOnly() throws {
+        let scored = try run(claims([]))
+        #expect(scored.status == 0)
+        #expect(scored.out == "claim_id,probability\n")
+        let trained = try run(claims([]), ["train", "in.csv", "-o", "out.csv"])
+        #expect(trained.status != 0)
+        #expect(trained.err.contains("in.csv: cannot train: there are no training rows"))
+        #expect(trained.out == nil)
+    }
+
+    @Test func missingRequiredColumn() throws {
+        let r = try run(claims(Self.good).replacingOccurrences(of: ",payer,", with: ",insurer,"))
+        #expect(r.status != 0)
+        #expect(r.err.contains("in.csv:1: the header has no column \"payer\""))
+        #expect(r.out == nil)
+    }
+
+    @Test func duplicatedRequiredColumn() throws {
+        let text = ([claimsHeader + ",payer"] + Self.good.map { $0 + ",Aetna" }).joined(separator: "\n")
+        let r = try run(text)
+        #expect(r.status != 0)
+        #expect(r.err.contains("in.csv:1:17: the header names the column \"payer\" more than once"))
+        #expect(r.out == nil)
+    }
+
+    @Test func wrongFieldCount() throws {
+        let r = try run(claims([Self.good[0], "C9,Aetna,commercial", Self.good[1]]))
+        #expect(r.status == 1)
+        #expect(r.rejects == "line,column,reason\n3,4,\"too few fields: found 3, expected 16 as in the header\"\n")
+        #expect(r.out?.split(separator: "\n").map { $0.prefix(3) } == ["cla", "C1,", "C2,"])
+    }
+
+    @Test func unterminatedQuoteAtEndOfFile() throws {
+        let r = try run(claimsHeader + "\n" + Self.good[0] + "\nC3,\"Aetna,commercial")
+        #expect(r.status != 0)
+        #expect(r.err.contains("in.csv:3:2: quoted field never closed: the file ends inside it"))
+        #expect(r.out == nil && r.rejects == nil)
+    }
+
+    @Test func hundredMegabyteField() throws {
+        var text = claimsHeader + "\n" + Self.good[0] + "\nC3,"
+        text += String(repeating: "A", count: 100 << 20)
+        text += String(Self.good[0].dropFirst(8)).replacingOccurrences(of: "C1", with: "") + "\n" + Self.good[1] + "\n"
+        let r = try run(text)
+        #expect(r.status == 1)
+        #expect(r.rejects?.hasPrefix("line,column,reason\n3,,\"the row is longer than the limit of 16777216 bytes") == true)
+        #expect(r.out?.split(separator: "\n").count == 3)  // the header and the two good claims
+    }
+
+    @Test func binaryGarbage() throws {
+        // The same bytes every run: a linear congruential generator.
+        var state: UInt32 = 12345
+        let garbage = Data(
+            (0..<4096).map { _ -> UInt8 in
+                state = state &* 1_103_515_245 &+ 12345
+                return UInt8(truncatingIfNeeded: state >> 16)
+            })
+        let asFile = try run(garbage)
+        #expect(asFile.status != 0)
+        #expect(asFile.err.contains("in.csv:1:"))
+        #expect(asFile.out == nil)
+        // After a good header, the garbage is rejected line by line, never scored.
+        let afterHeader = try run(Data((claimsHeader + "\n").utf8) + garbage)
+        #expect(afterHeader.status != 0)
+        #expect(afterHeader.out == nil || afterHeader.out == "claim_id,probability\n")
+        if let rejects = afterHeader.rejects {
+            #expect(rejects.split(separator: "\n").dropFirst().allSatisfy { $0.first!.isNumber })
+        }
+    }
+
+    @Test func invalidUTF8() throws {
+        var bytes = Data(claims([Self.good[0]]).utf8)
+        bytes += Data("C2,Aet".utf8) + Data([0xFF, 0xFE]) + Data(Self.good[1].dropFirst(8).utf8) + Data("\n".utf8)
+        let r = try run(bytes)
+        #expect(r.status == 1)
+        #expect(r.rejects == "line,column,reason\n3,2,the field is not valid UTF-8; save the file as UTF-8\n")
+        #expect(r.out?.split(separator: "\n").count == 2)
+    }
+
+    @Test func utf16WithByteOrderMark() throws {
+        var bytes = Data([0xFF, 0xFE])
+        for unit in claims(Self.good).utf16 { bytes += Data([UInt8(unit & 0xFF), UInt8(unit >> 8)]) }
+        let r = try run(bytes)
+        #expect(r.status != 0)
+        #expect(r.err.contains("in.csv:1: the file is UTF-16; save it as UTF-8"))
+        #expect(r.out == nil)
+    }
+
+    @Test func carriageReturnOnlyLineEnds() throws {
+        let lf = try run(claims(Self.good))
+        let cr = try run(claims(Self.good).replacingOccurrences(of: "\n", with: "\r"))
+        #expect(cr.status == 0)
+        #expect(cr.out == lf.out && lf.out?.split(separator: "\n").count == 3)
+    }
+
+    @Test func nonNumericOrNegativeCounts() throws {
+        let negative = Self.good[0].replacingOccurrences(of: ",1,0,1,560.46,", with: ",1,0,-3,560.46,")
+        let words = Self.good[1].replacingOccurrences(of: ",1,0,2,167.75,", with: ",1,two,2,167.75,")
+        let r = try run(claims([negative, words]))
+        #expect(r.status == 1)
+        let lines = r.rejects?.split(separator: "\n") ?? []
+        #expect(lines.count == 3)
+        #expect(lines.count == 3 && lines[1].hasPrefix("2,11,\"failed_medications: "))
+        #expect(lines.count == 3 && lines[2].hasPrefix("3,10,\"prior_appeals: \"\"two\"\" is not a number"))
+        #expect(r.out == "claim_id,probability\n")
+    }
+
+    @Test func notANumberAndInfinityStrings() throws {
+        let nan = Self.good[0].replacingOccurrences(of: ",1,0,1,560.46,", with: ",1,0,NaN,560.46,")
+        let inf = Self.good[1].replacingOccurrences(of: "167.75", with: "inf")
+        let r = try run(claims([nan, inf]))
+        #expect(r.status == 1)
+        #expect(
+            r.rejects == """
+                line,column,reason
+                2,11,"failed_medications: ""NaN"" is not a finite number"
+                3,12,"billed_amount: ""inf"" is not a finite number"
+
+                """)
+    }
+
+    @Test func datesOutOfRange() throws {
+        let text = ([claimsHeader + ",deadline"] + [Self.good[0] + ",2026-13-45", Self.good[1] + ",3026-01-01"])
+            .joined(separator: "\n") + "\n"
+        let r = try run(
+            text, ["rank", "in.csv", "--deadline-column", "deadline", "--as-of", "2026-11-29", "-o", "out.csv"])
+        #expect(r.status == 1)
+        let lines = r.rejects?.split(separator: "\n") ?? []
+        #expect(lines.count == 3)
+        #expect(lines.count == 3 && lines[1].hasPrefix("2,17,\"the deadline is not a date as YYYY-MM-DD; got "))
+        #expect(lines.count == 3 && lines[2].hasPrefix("3,17,"))
+        #expect(r.out?.split(separator: "\n").count == 1)  // the worklist's header only
+    }
+
+    @Test func codesWithStrayWhitespaceOrLowerCaseAreNormalized() throws {
+        let clean = try run(claims(Self.good))
+        let messy = try run(
+            claims([
+                Self.good[0].replacingOccurrences(of: "96365;J3490,JZ,F41.1", with: " 96365 ; j3490 ,jz, f41.1 "),
+                Self.good[1].replacingOccurrences(of: "R10.9;J45.909", with: "r109; j45.909"),
+            ]))
+        #expect(messy.status == 0)
+        #expect(messy.out == clean.out)
+    }
+
+    @Test func labelColumnInAScoringFileIsIgnored() throws {
+        let labelled = try run(claims(Self.good))
+        let flipped = try run(claims(Self.good.map { String($0.dropLast()) + "1" }))
+        let withoutColumn = try run(
+            ([claimsHeader.replacingOccurrences(of: ",outcome", with: "")] + Self.good.map { String($0.dropLast(2)) })
+                .joined(separator: "\n") + "\n")
+        #expect(labelled.status == 0 && withoutColumn.status == 0)
+        #expect(labelled.out == flipped.out)
+        #expect(labelled.out == withoutColumn.out)
+    }
+
+    @Test func scoringFileWithoutTheLabelIsFine() throws {
+        let text = ([claimsHeader.replacingOccurrences(of: ",outcome", with: "")] + Self.good.map { String($0.dropLast(2)) })
+            .joined(separator: "\n")  // and no newline at the end
+        let r = try run(text)
+        #expect(r.status == 0)
+        #expect(r.out?.split(separator: "\n").count == 3)
+        #expect(r.rejects == nil)
+    }
+}
