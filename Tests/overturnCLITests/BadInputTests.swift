@@ -211,3 +211,43 @@ import Testing
         #expect(r.rejects == nil)
     }
 }
+
+/// The same answer every time (issue 9): model files byte for byte whatever the threads, scores
+/// whatever the threads and chunks.
+@Suite struct DeterminismTests {
+    @Test(arguments: [
+        ["--algorithm", "logistic"], ["--algorithm", "logistic", "--solver", "lbfgs"],
+        ["--algorithm", "trees", "--trees", "30", "--row-subsample", "0.8", "--column-subsample", "0.8"],
+        ["--algorithm", "trees", "--trees", "20", "--calibrate", "isotonic"],
+    ])
+    func trainingGivesTheSameFileOnAnyNumberOfThreads(options: [String]) throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try overturn(["generate", "--rows", "6000", "--seed", "9", "-o", "c.csv"], in: folder)
+        let fixed = ["SOURCE_DATE_EPOCH": "1764460800"]
+        var files: [Data] = []
+        for threads in ["1", "2"] {
+            let r = try overturn(
+                ["train", "c.csv", "--threads", threads, "-o", "m\(threads).json"] + options, in: folder, environment: fixed)
+            try #require(r.status == 0, "\(r.err)")
+            files.append(try Data(contentsOf: folder.appendingPathComponent("m\(threads).json")))
+        }
+        #expect(files[0] == files[1])
+        #expect(String(decoding: files[0], as: UTF8.self).contains("\"date\" : \"2025-11-30T00:00:00Z\""))
+    }
+
+    @Test func scoringGivesTheSameBytesOnAnyThreadsAndChunks() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try overturn(["generate", "--rows", "3000", "--seed", "9", "-o", "c.csv"], in: folder)
+        var outputs: Set<Data> = []
+        for (threads, chunk) in [("1", "262144"), ("2", "262144"), ("2", "1"), ("1", "5000"), ("2", "77777")] {
+            let r = try overturn(
+                ["score", "c.csv", "--reasons", "2", "--threads", threads, "--chunk-bytes", chunk, "-o", "s.csv"],
+                in: folder)
+            try #require(r.status == 0, "\(r.err)")
+            outputs.insert(try Data(contentsOf: folder.appendingPathComponent("s.csv")))
+        }
+        #expect(outputs.count == 1)
+    }
+}

@@ -3,12 +3,15 @@ import Overturn
 import Testing
 
 /// Runs the built `overturn` binary with `arguments` in `folder`, returning its exit status and output.
-func overturn(_ arguments: [String], in folder: URL, stdin: String? = nil) throws -> (
+func overturn(_ arguments: [String], in folder: URL, stdin: String? = nil, environment: [String: String] = [:]) throws -> (
     status: Int32, out: String, err: String
 ) {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("overturn")
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     process.currentDirectoryURL = folder
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out

@@ -6,6 +6,11 @@ import Foundation
 /// `H = P + C·Xᵀ·D·X` (P the penalty: 1 on the weights, 0 on the intercept) and solving `H·Δ = −g`
 /// with LAPACK's Cholesky `dposv`. The dense block's part of H is one `dsyrk`; the sparse part is
 /// summed from each row's few entries.
+///
+/// Both run on one OpenBLAS thread: OpenBLAS splits `dsyrk` and the Cholesky factorization
+/// differently for different thread counts, and the rounding with them, and a model must not depend
+/// on the machine's cores. They cost little here (the dense block is the few number and flag
+/// columns; the factorization is of at most 3,001 × 3,001), so nothing is lost.
 struct NewtonSolver {
     var tolerance: Double
     var maxIterations: Int
@@ -17,6 +22,9 @@ struct NewtonSolver {
     func minimize(
         _ x: inout [Double], objective: LogisticObjective, progress: (Int, Double, Double) -> Void
     ) -> LBFGS.Result {
+        let threads = BLASThreads.count
+        BLASThreads.set(1)
+        defer { BLASThreads.set(threads) }
         let design = objective.design
         let n = design.rows
         let p = design.width

@@ -14,6 +14,10 @@ struct Train: ParsableCommand {
               overturn train Datasets/claims-sample.csv --algorithm trees --trees 500 -o trees.json
               overturn train export.csv --schema our-export.json --class-weight balanced -o model.json
 
+            The model file records the training date; set SOURCE_DATE_EPOCH (seconds since 1970) to \
+            fix it, and the same data, options and seed give the same file byte for byte, on any \
+            number of threads.
+
             logistic: L2-penalized logistic regression, minimizing 0.5·|w|² + C·Σ weightᵢ·loglossᵢ as \
             scikit-learn does, with number and flag columns standardized inside the model.
 
@@ -86,6 +90,15 @@ struct Train: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         _ = try classWeights()
         guard calibrationFolds >= 2 else { throw ValidationError("--calibration-folds must be at least 2") }
+    }
+
+    /// Now, or `$SOURCE_DATE_EPOCH` (seconds since 1970) when set, as reproducible builds date
+    /// their products: the same data, options and seed then give the same model file, byte for byte.
+    func trainingDate() -> Date {
+        guard let text = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = Int(text) else {
+            return Date()
+        }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
     func recipe(classWeights weights: [Double]?, balanced: Bool) -> ModelFile.Recipe {
@@ -178,7 +191,8 @@ struct Train: ParsableCommand {
         Terminal.endProgress()
         let positives = batch.labels.filter { $0 == 1 }.count
         var training = ModelFile.TrainingMetadata(
-            dataFile: reader.file, rows: batch.matrix.rowCount, positiveRows: positives, rejectedRows: rejects.count)
+            dataFile: reader.file, rows: batch.matrix.rowCount, positiveRows: positives, rejectedRows: rejects.count,
+            date: trainingDate())
         training.dataSHA256 = input == "-" ? nil : try sha256(ofFile: input)
         training.calibrationFolds = calibrator == nil ? nil : calibrationFolds
         let file = ModelFile(extractor: extractor, model: model, calibrator: calibrator, training: training)
