@@ -91,7 +91,8 @@ import Testing
         text += String(Self.good[0].dropFirst(8)).replacingOccurrences(of: "C1", with: "") + "\n" + Self.good[1] + "\n"
         let r = try run(text)
         #expect(r.status == 1)
-        #expect(r.rejects?.hasPrefix("line,column,reason\n3,,\"the row is longer than the limit of 16777216 bytes") == true)
+        #expect(
+            r.rejects?.hasPrefix("line,column,reason\n3,,\"the row is longer than the limit of 16777216 bytes") == true)
         #expect(r.out?.split(separator: "\n").count == 3)  // the header and the two good claims
     }
 
@@ -168,7 +169,8 @@ import Testing
     }
 
     @Test func datesOutOfRange() throws {
-        let text = ([claimsHeader + ",deadline"] + [Self.good[0] + ",2026-13-45", Self.good[1] + ",3026-01-01"])
+        let text =
+            ([claimsHeader + ",deadline"] + [Self.good[0] + ",2026-13-45", Self.good[1] + ",3026-01-01"])
             .joined(separator: "\n") + "\n"
         let r = try run(
             text, ["rank", "in.csv", "--deadline-column", "deadline", "--as-of", "2026-11-29", "-o", "out.csv"])
@@ -203,7 +205,8 @@ import Testing
     }
 
     @Test func scoringFileWithoutTheLabelIsFine() throws {
-        let text = ([claimsHeader.replacingOccurrences(of: ",outcome", with: "")] + Self.good.map { String($0.dropLast(2)) })
+        let text =
+            ([claimsHeader.replacingOccurrences(of: ",outcome", with: "")] + Self.good.map { String($0.dropLast(2)) })
             .joined(separator: "\n")  // and no newline at the end
         let r = try run(text)
         #expect(r.status == 0)
@@ -228,7 +231,8 @@ import Testing
         var files: [Data] = []
         for threads in ["1", "2"] {
             let r = try overturn(
-                ["train", "c.csv", "--threads", threads, "-o", "m\(threads).json"] + options, in: folder, environment: fixed)
+                ["train", "c.csv", "--threads", threads, "-o", "m\(threads).json"] + options, in: folder,
+                environment: fixed)
             try #require(r.status == 0, "\(r.err)")
             files.append(try Data(contentsOf: folder.appendingPathComponent("m\(threads).json")))
         }
@@ -249,5 +253,63 @@ import Testing
             outputs.insert(try Data(contentsOf: folder.appendingPathComponent("s.csv")))
         }
         #expect(outputs.count == 1)
+    }
+}
+
+/// What Overturn says about claims (issue 9): errors quote a value only as a short excerpt, and
+/// `--quiet` prints nothing but errors.
+@Suite struct PrivacyTests {
+    @Test func errorsQuoteAtMostAShortExcerptOfAValue() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Each column in turn holds a long private value.
+        let good = BadInputTests.good[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let secret = "PATIENT" + String(repeating: "z", count: 80) + "END"
+        let rows = good.indices.map { k -> String in
+            var fields = good
+            fields[k] = secret
+            return fields.joined(separator: ",")
+        }
+        try ([claimsHeader] + rows).joined(separator: "\n").write(
+            to: folder.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+        var said = ""
+        for arguments in [
+            ["validate", "c.csv"], ["score", "c.csv", "-o", "s.csv"], ["score", "c.csv", "--strict", "-o", "t.csv"],
+            ["train", "c.csv", "-o", "m.json"], ["rank", "c.csv", "-o", "w.csv"],
+        ] {
+            let r = try overturn(arguments, in: folder)
+            said += r.out + r.err
+        }
+        for name in try files(in: folder) where name.hasSuffix(".rejects.csv") {
+            said += try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+        }
+        #expect(said.contains("PATIENT"))  // the excerpts are there...
+        #expect(!said.contains("END"))  // ...but never the whole value
+        #expect(!said.contains("PATIENT" + String(repeating: "z", count: 24)))
+    }
+
+    @Test func quietPrintsNothingButErrors() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let commands = [
+            ["generate", "--rows", "500", "-o", "c.csv"], ["train", "c.csv", "-o", "m.json"],
+            ["score", "c.csv", "--model", "m.json", "-o", "s.csv"], ["validate", "c.csv"],
+            ["rank", "c.csv", "--model", "m.json", "-o", "w.csv"],
+            ["evaluate", "c.csv", "--algorithm", "logistic", "-o", "e.txt"],
+            ["explain", "c.csv", "--model", "m.json", "-o", "x.txt"],
+        ]
+        for command in commands {
+            let loud = try overturn(command, in: folder)
+            let quiet = try overturn(command + ["--quiet"], in: folder)
+            #expect(loud.status == 0 && quiet.status == 0, "\(command)")
+            #expect(!(loud.err + loud.out).isEmpty || command[0] == "validate", "\(command)")
+            #expect(quiet.err.isEmpty && quiet.out.isEmpty, "\(command): \(quiet.err)\(quiet.out)")
+        }
+        // Errors still come through.
+        try (claimsHeader + "\n" + "C1,Aetna,commercial\n").write(
+            to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let failed = try overturn(["score", "bad.csv", "--model", "m.json", "-o", "b.csv", "-q"], in: folder)
+        #expect(failed.status == 1)
+        #expect(failed.err == "error: 1 rows were not scored; see b.csv.rejects.csv\n")
     }
 }

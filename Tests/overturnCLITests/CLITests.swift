@@ -3,9 +3,11 @@ import Overturn
 import Testing
 
 /// Runs the built `overturn` binary with `arguments` in `folder`, returning its exit status and output.
-func overturn(_ arguments: [String], in folder: URL, stdin: String? = nil, environment: [String: String] = [:]) throws -> (
-    status: Int32, out: String, err: String
-) {
+func overturn(_ arguments: [String], in folder: URL, stdin: String? = nil, environment: [String: String] = [:]) throws
+    -> (
+        status: Int32, out: String, err: String
+    )
+{
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("overturn")
     process.arguments = arguments

@@ -153,9 +153,13 @@ public struct RecourseFinder: Sendable {
             }
             best[change.input] = Recourse.Option(changes: [change], probability: p, cost: change.cost)
         }
+        // Ties (a calibrator's flat stretches give many) go by cost, then schema order: never by
+        // the dictionary's order, which changes from run to run.
         result.singles = Array(
             best.values.sorted {
-                $0.probability != $1.probability ? $0.probability > $1.probability : $0.cost < $1.cost
+                if $0.probability != $1.probability { return $0.probability > $1.probability }
+                if $0.cost != $1.cost { return $0.cost < $1.cost }
+                return $0.changes[0].input < $1.changes[0].input
             }
             .prefix(singles))
 

@@ -30,7 +30,7 @@ extension CSVReader {
 
 extension CSVError {
     /// The description without the location prefix, for a `RowProblem`.
-    var shortDescription: String {
+    public var shortDescription: String {
         let text = description
         guard let location, let range = text.range(of: "\(location): ") else { return text }
         return String(text[range.upperBound...])

@@ -84,6 +84,9 @@ struct Evaluate: ParsableCommand {
     @OptionGroup(title: "Gradient-boosted trees (--algorithm trees)")
     var trees: TreeOptions
 
+    @OptionGroup(title: "Output")
+    var quietOption: QuietOption
+
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
         guard calibrationFolds >= 2 else { throw ValidationError("--calibration-folds must be at least 2") }
@@ -184,6 +187,7 @@ struct Evaluate: ParsableCommand {
             let out = try OutputFile(path: output)
             try out.write(report)
             try out.commit()
+            Terminal.say("wrote \(output): \(measured.map(\.name).joined(separator: ", ")) measured on \(design)")
         } else {
             FileHandle.standardOutput.write(Data(report.utf8))
         }

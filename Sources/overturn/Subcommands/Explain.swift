@@ -63,6 +63,9 @@ struct Explain: ParsableCommand {
     @Option(help: "Threads to explain on; the output does not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup(title: "Output")
+    var quietOption: QuietOption
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard target > 0 && target < 1 else { throw ValidationError("--target is a probability between 0 and 1") }
@@ -71,7 +74,8 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let file = try ModelFile.load(path: try model ?? DefaultModel.path())
+        let modelPath = try model ?? DefaultModel.path()
+        let file = try ModelFile.load(path: modelPath)
         let explainer = Explainer(file, grouping: json && by == .feature ? .feature : .input)
         let recourse = RecourseFinder(file)
         let reader = try CSVReader(path: input)
@@ -82,7 +86,24 @@ struct Explain: ParsableCommand {
         let rejects = RejectsFile(path: (output == "-" ? "explanations" : output) + ".rejects.csv")
         var rejected = 0
         var found = false
-        while !found, let chunk = try reader.nextChunk(targetBytes: 1 << 20) {
+        var explained = 0
+        while !found {
+            let next: CSVChunk?
+            do {
+                next = try reader.nextChunk(targetBytes: 1 << 20)
+            } catch let error as CSVError where error.isRecoverable {
+                // A row longer than the reader's limit, skipped.
+                let problem = RowProblem(error.location!, error.shortDescription)
+                if single && row == problem.location.line {
+                    throw CommandFailure("\(problem) (the row asked for cannot be explained)")
+                }
+                if !single {
+                    try rejects.add(problem)
+                    rejected += 1
+                }
+                continue
+            }
+            guard let chunk = next else { break }
             var problems: [RowProblem] = []
             let batch = try file.extractor.transform(
                 CSVReader(chunk: chunk, header: reader.header, file: reader.file), bound: bound
@@ -115,6 +136,7 @@ struct Explain: ParsableCommand {
                 if !json { text += "\n" }  // a blank line between waterfalls
             }
             try out.write(text)
+            explained += explanations.count
         }
         if single && !found {
             let what = id.map { "no claim with id \($0)" } ?? "no claim on line \(row!)"
@@ -122,8 +144,11 @@ struct Explain: ParsableCommand {
         }
         try rejects.finish()
         try out.commit()
+        if !single {
+            Terminal.say("explained \(grouped(explained)) claims of \(reader.file) with \(modelPath)")
+        }
         if rejected > 0 {
-            Terminal.say("error: \(grouped(rejected)) rows were not explained; see \(rejects.path)")
+            Terminal.error("\(grouped(rejected)) rows were not explained; see \(rejects.path)")
             throw ExitCode(1)
         }
     }

@@ -29,6 +29,9 @@ struct Export: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "The file to write.")
     var output: String
 
+    @OptionGroup(title: "Output")
+    var quietOption: QuietOption
+
     func run() throws {
         let file = try ModelFile.load(path: model)
         let data: Data

@@ -42,6 +42,9 @@ struct Features: ParsableCommand {
     @Option(help: "Threads to read and fit with (the output does not depend on it).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup(title: "Output")
+    var quietOption: QuietOption
+
     func validate() throws {
         guard minCount >= 1 else { throw ValidationError("--min-count must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }

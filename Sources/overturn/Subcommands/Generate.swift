@@ -29,6 +29,9 @@ struct Generate: ParsableCommand {
     @Option(help: "Threads to generate with (the output does not depend on it).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup(title: "Output")
+    var quietOption: QuietOption
+
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }

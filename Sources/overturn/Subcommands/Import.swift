@@ -32,6 +32,9 @@ struct Import: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "The Overturn model file to write.")
     var output: String
 
+    @OptionGroup(title: "Output")
+    var quietOption: QuietOption
+
     func run() throws {
         let model: ModelFile
         do {

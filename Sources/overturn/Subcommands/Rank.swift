@@ -83,6 +83,9 @@ struct Rank: ParsableCommand {
     @Option(help: "Threads to score and search on.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup(title: "Output")
+    var quietOption: QuietOption
+
     func validate() throws {
         if let capacity, capacity < 0 { throw ValidationError("--capacity must be 0 or more") }
         guard appealCost >= 0 && appealCost.isFinite else { throw ValidationError("--appeal-cost must be ≥ 0") }
@@ -269,7 +272,7 @@ struct Rank: ParsableCommand {
                 + (reportPath.map { "; report in \($0)" } ?? "")
                 + String(format: ", in %.1f s", Date().timeIntervalSince(started)))
         if !problems.isEmpty {
-            Terminal.say("error: \(grouped(problems.count)) rows were not ranked; see \(rejects.path)")
+            Terminal.error("\(grouped(problems.count)) rows were not ranked; see \(rejects.path)")
             throw ExitCode(1)
         }
     }

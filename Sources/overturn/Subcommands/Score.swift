@@ -58,6 +58,9 @@ struct Score: ParsableCommand {
     @OptionGroup(title: "Input")
     var inputOptions: InputOptions
 
+    @OptionGroup(title: "Output")
+    var quietOption: QuietOption
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard reasons >= 0 else { throw ValidationError("--reasons must be 0 or more") }
@@ -110,7 +113,7 @@ struct Score: ParsableCommand {
             "scored \(grouped(summary.rows)) rows of \(reader.file) with \(modelPath) (\(file.kind)) in "
                 + String(format: "%.2f s", seconds))
         if summary.rejected > 0 {
-            Terminal.say("error: \(grouped(summary.rejected)) rows were not scored; see \(rejectsPath)")
+            Terminal.error("\(grouped(summary.rejected)) rows were not scored; see \(rejectsPath)")
             throw ExitCode(1)
         }
     }

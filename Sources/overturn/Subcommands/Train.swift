@@ -85,6 +85,9 @@ struct Train: ParsableCommand {
     @OptionGroup(title: "Input")
     var inputOptions: InputOptions
 
+    @OptionGroup(title: "Output")
+    var quietOption: QuietOption
+
     func validate() throws {
         guard minCount >= 1 else { throw ValidationError("--min-count must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }

@@ -32,6 +32,9 @@ struct Validate: ParsableCommand {
     @OptionGroup(title: "Input")
     var inputOptions: InputOptions
 
+    @OptionGroup(title: "Output")
+    var quietOption: QuietOption
+
     func run() throws {
         let reader = try inputOptions.reader(input)
         let schema = try resolveSchema(self.schema, header: reader.header, file: reader.file)
@@ -58,7 +61,7 @@ struct Validate: ParsableCommand {
         } else if schema.label != nil {
             summary += "; no label column (fine for scoring, not for training)"
         }
-        print(summary)
+        if !quietOption.quiet { print(summary) }
         if !report.isClean { throw ExitCode(1) }
     }
 }

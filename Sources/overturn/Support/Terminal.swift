@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Where progress and summaries go: standard error, with live progress only on a terminal.
@@ -5,20 +6,29 @@ enum Terminal {
     /// Whether standard error is a terminal (progress lines are drawn only then).
     static let isInteractive = isatty(STDERR_FILENO) != 0
 
-    /// Prints a line to standard error.
+    /// Set by `--quiet`: nothing but errors.
+    nonisolated(unsafe) static var quiet = false
+
+    /// Prints a line to standard error, unless `--quiet`.
     static func say(_ text: String) {
+        guard !quiet else { return }
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints an error line to standard error, whatever `--quiet` says.
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data(("error: " + text + "\n").utf8))
     }
 
     /// Redraws the progress line in place (a terminal only; pipes and logs stay clean).
     static func progress(_ text: String) {
-        guard isInteractive else { return }
+        guard isInteractive && !quiet else { return }
         FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
     }
 
     /// Clears the progress line.
     static func endProgress() {
-        guard isInteractive else { return }
+        guard isInteractive && !quiet else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
     }
 }
@@ -38,4 +48,15 @@ func grouped(_ n: Int) -> String {
         out.append(c)
     }
     return out
+}
+
+/// `--quiet`, for every command that reports as it goes.
+struct QuietOption: ParsableArguments {
+    @Flag(name: [.short, .long], help: "Print nothing but errors (no progress, summary or warnings).")
+    var quiet = false
+
+    // Set here, as the arguments are checked, so that no command has to remember to.
+    func validate() throws {
+        Terminal.quiet = quiet
+    }
 }
