@@ -521,30 +521,39 @@ public final class CSVReader {
     }
 
     /// Skips the row at `position`, which does not fit in `maxRecordBytes`, without keeping it: to
-    /// the first line end outside quotes (or the end of the input), reading on in the same buffer.
-    /// The reader then stands at the next row, so a row too long is a problem of its own line only.
+    /// its line end, found as `parseRecord` finds it (a quote opens a quoted field only at the
+    /// field's start, `""` inside one is a quote), reading on in the same buffer. The reader then
+    /// stands at the next row, so a row too long is a problem of its own line only.
     private func skipRecord() throws {
-        var inQuotes = false
-        var newlines = 0
-        var sawCR = false
+        enum State { case fieldStart, unquoted, quoted, quoteInQuoted, afterCR }
+        var state = State.fieldStart
+        var newlines = 0  // inside quoted fields, as `parseRecord` counts them
         var from = position  // bytes before it are counted in `bytesConsumed` already
         scan: while true {
             while position < end {
                 let c = buffer[position]
-                if sawCR {
+                switch state {
+                case .afterCR:
                     // The row ended at a CR; an LF right after it is part of the same line end.
                     if c == lf { position += 1 }
                     break scan
+                case .quoted:
+                    if c == quote { state = .quoteInQuoted } else if c == lf { newlines += 1 }
+                case .fieldStart, .unquoted, .quoteInQuoted:
+                    if c == quote && state != .unquoted {
+                        state = .quoted  // a quoted field opens, or `""` inside one goes on
+                    } else if c == comma {
+                        state = .fieldStart
+                    } else if c == lf {
+                        position += 1
+                        break scan
+                    } else if c == cr {
+                        state = .afterCR
+                    } else {
+                        state = .unquoted  // text after a closing quote is an error the row no longer needs
+                    }
                 }
                 position += 1
-                if c == quote {
-                    inQuotes.toggle()
-                } else if c == lf {
-                    if !inQuotes { break scan }
-                    newlines += 1
-                } else if c == cr && !inQuotes {
-                    sawCR = true
-                }
             }
             // Every byte in the buffer belongs to the row: drop them and read more in their place.
             bytesConsumed += end - from

@@ -1,6 +1,27 @@
 // libFuzzer target: any bytes as a CSV file, read whole and in chunks of every size the first byte
 // picks. Reading must end in rows or a `CSVError`, never a trap; both ways must see the same rows.
+// Then from a file with a row limit of 64 bytes: rows too long are skipped, and every row read is
+// the row read on the same line without a limit.
+import Foundation
 import Overturn
+
+/// Rows by line, reading on after recoverable errors, until the end or another error.
+private func rowsByLine(_ reader: CSVReader) -> [Int: [String]] {
+    var rows: [Int: [String]] = [:]
+    while true {
+        do {
+            guard try reader.next() else { break }
+            rows[reader.line] = reader.fields
+        } catch let error as CSVError where error.isRecoverable {
+            continue
+        } catch {
+            break
+        }
+    }
+    return rows
+}
+
+private let path = NSTemporaryDirectory() + "fuzzcsv-\(getpid()).csv"
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
@@ -22,5 +43,15 @@ public func fuzzCSV(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         }
     }
     if !whole.isEmpty && whole.count == chunked.count { precondition(whole == chunked, "chunks read other rows") }
+
+    // A row limit: skipping a long row must find its end as the parser would.
+    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)),
+        let unlimited = try? CSVReader(path: path, chunkSize: 16),
+        let limited = try? CSVReader(path: path, chunkSize: 16, maxRecordBytes: 64)
+    else { return 0 }
+    let expected = rowsByLine(unlimited)
+    for (line, fields) in rowsByLine(limited) {
+        if let other = expected[line] { precondition(other == fields, "line \(line) read otherwise with a row limit") }
+    }
     return 0
 }
