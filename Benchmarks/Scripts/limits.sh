@@ -14,7 +14,7 @@ bin=.build/release/overturn
 measure() {  # label, then the command
     local label=$1
     shift
-    /usr/bin/time -f "$label: %e s, peak memory %M KB" "$@" 2>&1 | grep -E "^$label|^error" || true
+    /usr/bin/time -f "$label: %e s, peak memory %M KB" "$@" 2>&1 | grep -F -e "$label:" -e "error" || true
 }
 "$bin" generate --rows 10000000 --seed 21 -o "$scratch/c10m.csv" --quiet
 (cat "$scratch/c10m.csv"; tail -n +2 "$scratch/c10m.csv") >"$scratch/c20m.csv"
