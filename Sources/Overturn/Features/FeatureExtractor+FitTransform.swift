@@ -156,7 +156,8 @@ struct ProvisionalPass: Sendable {
                         let value: Double?
                         if feature.kind == .number {
                             switch FieldRules.checkNumber(
-                                field, integer: feature.integer, minimum: feature.minimum, maximum: feature.maximum)
+                                field, integer: feature.integer, minimum: feature.minimum, maximum: feature.maximum,
+                                zeroIsMissing: feature.zeroIsMissing)
                             {
                             case .value(let v): value = v
                             case .missing: value = nil

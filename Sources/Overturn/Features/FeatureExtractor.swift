@@ -191,7 +191,8 @@ public struct FeatureExtractor: Sendable {
                         }
                     case .number:
                         switch FieldRules.checkNumber(
-                            field, integer: feature.integer, minimum: feature.minimum, maximum: feature.maximum)
+                            field, integer: feature.integer, minimum: feature.minimum, maximum: feature.maximum,
+                            zeroIsMissing: feature.zeroIsMissing)
                         {
                         case .value(let v):
                             if v != 0 { row.append(column: feature.offset, value: Float(v)) }
@@ -310,6 +311,7 @@ struct CompiledFeature: Sendable {
     /// The code separator byte, or 0 when the separator is longer than one byte.
     var separator: UInt8
     var integer: Bool
+    var zeroIsMissing: Bool
     var minimum: Double
     var maximum: Double
 
@@ -330,6 +332,7 @@ struct CompiledFeature: Sendable {
         hierarchy = spec.hierarchy
         separator = spec.separator.utf8.count == 1 ? spec.separator.utf8.first! : 0
         integer = spec.integer
+        zeroIsMissing = spec.zeroIsMissing
         minimum = spec.minimum ?? -.infinity
         maximum = spec.maximum ?? .infinity
     }

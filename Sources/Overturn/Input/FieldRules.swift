@@ -18,10 +18,13 @@ public enum FieldRules {
 
     /// Checks a numeric field against `integer`, `minimum` and `maximum` (±∞ for no limit).
     @inline(__always)
-    public static func checkNumber(_ field: CSVField, integer: Bool, minimum: Double, maximum: Double) -> NumberCheck {
+    public static func checkNumber(
+        _ field: CSVField, integer: Bool, minimum: Double, maximum: Double, zeroIsMissing: Bool = false
+    ) -> NumberCheck {
         switch NumberParser.parse(field) {
         case .missing: return .missing
         case .value(let v):
+            if zeroIsMissing && abs(v) <= FeatureSpec.zeroBand { return .missing }
             if integer && v != v.rounded(.towardZero) { return .notWhole }
             if v < minimum { return .belowMinimum }
             if v > maximum { return .aboveMaximum }
@@ -34,7 +37,8 @@ public enum FieldRules {
     /// A number, or `nil` when blank; checks `integer`, `minimum` and `maximum`.
     public static func number(_ field: CSVField, _ spec: FeatureSpec) throws(ValueProblem) -> Double? {
         switch checkNumber(
-            field, integer: spec.integer, minimum: spec.minimum ?? -.infinity, maximum: spec.maximum ?? .infinity)
+            field, integer: spec.integer, minimum: spec.minimum ?? -.infinity, maximum: spec.maximum ?? .infinity,
+            zeroIsMissing: spec.zeroIsMissing)
         {
         case .missing: return nil
         case .value(let v): return v

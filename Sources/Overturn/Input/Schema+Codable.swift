@@ -46,7 +46,7 @@ extension LabelSpec: Codable {
 
 extension FeatureSpec: Codable {
     private enum Key: String, CodingKey, CaseIterable {
-        case column, kind, hierarchy, separator, integer, minimum, maximum, actionable
+        case column, kind, hierarchy, separator, integer, minimum, maximum, actionable, zeroIsMissing
     }
 
     public init(from decoder: Decoder) throws {
@@ -60,6 +60,7 @@ extension FeatureSpec: Codable {
         minimum = try c.decodeIfPresent(Double.self, forKey: .minimum)
         maximum = try c.decodeIfPresent(Double.self, forKey: .maximum)
         actionable = try c.decodeIfPresent(Actionability.self, forKey: .actionable)
+        zeroIsMissing = try c.decodeIfPresent(Bool.self, forKey: .zeroIsMissing) ?? false
 
         func onlyFor(_ key: Key, _ kinds: FeatureKind...) throws {
             if c.contains(key), !kinds.contains(kind) {
@@ -75,6 +76,7 @@ extension FeatureSpec: Codable {
         try onlyFor(.integer, .number)
         try onlyFor(.minimum, .number)
         try onlyFor(.maximum, .number)
+        try onlyFor(.zeroIsMissing, .number)
         try onlyFor(.actionable, .number, .flag)
     }
 
@@ -90,6 +92,7 @@ extension FeatureSpec: Codable {
             if integer { try c.encode(integer, forKey: .integer) }
             try c.encodeIfPresent(minimum, forKey: .minimum)
             try c.encodeIfPresent(maximum, forKey: .maximum)
+            if zeroIsMissing { try c.encode(zeroIsMissing, forKey: .zeroIsMissing) }
         }
         try c.encodeIfPresent(actionable, forKey: .actionable)
     }

@@ -68,6 +68,12 @@ public struct FeatureSpec: Sendable, Equatable {
     public var maximum: Double?
     /// Whether, and how, the person filing the appeal can change this feature (drives recourse).
     public var actionable: Actionability?
+    /// For `number`: a zero (anything within `zeroBand` of it) is read as a missing value, as
+    /// LightGBM reads a feature trained with `zero_as_missing=true` (set by `overturn import`).
+    public var zeroIsMissing = false
+
+    /// LightGBM's `kZeroThreshold`: values this close to zero are zero.
+    public static let zeroBand = 1e-35
 
     public init(
         column: String, kind: FeatureKind, hierarchy: CodeHierarchy = .none, separator: String = ";",

@@ -13,8 +13,10 @@ extension ModelFile {
     /// named as the model names them. LightGBM compares `x <= threshold` in Double; the threshold
     /// becomes the largest Float at or below it, which decides every Float the same way. Missing
     /// values follow LightGBM: with missing type NaN they take the default direction; with type
-    /// none they are read as 0 and go where 0 goes. Splits that treat zero as missing
-    /// (`zero_as_missing=true`) and categorical splits are not imported.
+    /// none they are read as 0 and go where 0 goes. With type zero (`zero_as_missing=true`) a zero
+    /// or a NaN takes the default direction: the feature's column reads zero as missing
+    /// (`FeatureSpec.zeroIsMissing`), so its splits become ordinary ones with that default.
+    /// Categorical splits are not imported.
     public static func importLightGBM(path: String) throws -> ModelFile {
         let text: String
         do {
@@ -60,15 +62,27 @@ extension ModelFile {
             throw ImportError.malformed(file: path, detail: "feature_names do not name \(count) distinct features")
         }
         var trees: [Tree] = []
+        var missingTypes = [Set<Int>](repeating: [], count: count)  // per feature, the types its splits use
         for (t, block) in blocks.enumerated() {
-            trees.append(try lightGBMTree(block, index: t, features: count, sigmoid: sigmoid, file: path))
+            trees.append(
+                try lightGBMTree(
+                    block, index: t, features: count, sigmoid: sigmoid, file: path, missingTypes: &missingTypes))
         }
-        return try importedTrees(names: names, baseScore: 0, trees: trees, schemaName: "imported-lightgbm", file: path)
+        // LightGBM gives each feature one missing type (splits that cannot use it say none).
+        if let f = missingTypes.indices.first(where: { missingTypes[$0].isSuperset(of: [1, 2]) }) {
+            throw ImportError.unsupported(
+                file: path, what: "feature \(names[f]): splits that read zero as missing and others that read NaN")
+        }
+        let zeroIsMissing = Set(missingTypes.indices.filter { missingTypes[$0].contains(1) })
+        return try importedTrees(
+            names: names, baseScore: 0, trees: trees, schemaName: "imported-lightgbm", file: path,
+            zeroIsMissing: zeroIsMissing)
     }
 
     /// One `Tree=` block as an Overturn tree: internal node i is node i, leaf j node (leaves − 1) + j.
     private static func lightGBMTree(
-        _ block: [String: String], index t: Int, features: Int, sigmoid: Double, file: String
+        _ block: [String: String], index t: Int, features: Int, sigmoid: Double, file: String,
+        missingTypes: inout [Set<Int>]
     ) throws -> Tree {
         func numbers(_ key: String, _ count: Int, infinities: Bool = false) throws -> [Double] {
             let values = (block[key] ?? "").split(separator: " ").compactMap { Double($0) }
@@ -109,23 +123,24 @@ extension ModelFile {
                 throw ImportError.unsupported(file: file, what: "Tree=\(t): a categorical split")
             }
             let missing = (type >> 2) & 3
-            guard missing != 1 else {
-                throw ImportError.unsupported(
-                    file: file, what: "Tree=\(t): a split that reads zero as missing (zero_as_missing)")
+            guard missing <= 2 else {
+                throw ImportError.malformed(file: file, detail: "Tree=\(t): decision_type \(type) has no missing type")
             }
             guard Int(feature[i]) >= 0 && Int(feature[i]) < features else {
                 throw ImportError.malformed(
                     file: file, detail: "Tree=\(t): split_feature \(Int(feature[i])) is not one of \(features) features"
                 )
             }
+            missingTypes[Int(feature[i])].insert(missing)
             // The largest finite Float at or below it (Overturn's thresholds are finite).
             var cut = Float(
                 max(min(threshold[i], Double(Float.greatestFiniteMagnitude)), -Double(Float.greatestFiniteMagnitude)))
             if Double(cut) > threshold[i] && cut > -Float.greatestFiniteMagnitude { cut = cut.nextDown }
             tree.feature[i] = Int32(feature[i])
             tree.threshold[i] = cut
-            // Missing type NaN: the stored direction. None: a NaN is read as 0 and goes where 0 goes.
-            tree.defaultLeft[i] = missing == 2 ? type & 2 != 0 : 0 <= threshold[i]
+            // Missing type NaN, or zero (its zeros arrive as missing): the stored direction. None: a
+            // NaN is read as 0 and goes where 0 goes.
+            tree.defaultLeft[i] = missing != 0 ? type & 2 != 0 : 0 <= threshold[i]
             tree.left[i] = node(left[i])
             tree.right[i] = node(right[i])
             tree.gain[i] = gain[i]
@@ -136,10 +151,15 @@ extension ModelFile {
     /// A model file for imported trees over plain number columns: the schema, the extractor (one
     /// value column and one missing indicator per number), checks, inner node values.
     static func importedTrees(
-        names: [String], baseScore: Double, trees: [Tree], schemaName: String, file: String
+        names: [String], baseScore: Double, trees: [Tree], schemaName: String, file: String,
+        zeroIsMissing: Set<Int> = []
     ) throws -> ModelFile {
-        let schema = Schema(
-            name: schemaName, id: nil, label: nil, features: names.map { FeatureSpec(column: $0, kind: .number) })
+        let specs = names.enumerated().map { f, name in
+            var spec = FeatureSpec(column: name, kind: .number)
+            spec.zeroIsMissing = zeroIsMissing.contains(f)
+            return spec
+        }
+        let schema = Schema(name: schemaName, id: nil, label: nil, features: specs)
         let blocks = names.indices.map { FeatureBlock(offset: 2 * $0, levels: []) }
         let extractor = FeatureExtractor(schema: schema, options: FeatureOptions(minCount: 1), blocks: blocks)
         let features = names.enumerated().map { TreeFeature(kind: .numeric, column: 2 * $0.offset, name: $0.element) }

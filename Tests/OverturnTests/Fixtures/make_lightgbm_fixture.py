@@ -10,7 +10,8 @@ direction) and `letter` without any (missing type none: a missing value is read 
 exact zeros. Files: NAME.txt (each model as LightGBM saves it), lightgbm-small.csv (100 other rows,
 blank = missing, including missing letters, for every model) and NAME-expected.csv (LightGBM's raw
 score and probability for each of those rows), NAME in lightgbm-small, lightgbm-l7-t10,
-lightgbm-d8-t500.
+lightgbm-d8-t500, and lightgbm-zero-t20 (20 trees of depth 5 trained with `zero_as_missing=True`:
+missing type zero, so a zero or a NaN takes the default direction).
 """
 import os
 
@@ -62,11 +63,15 @@ def main():
     X, y = rows(rng, 600, letter_missing=False)
     T, _ = rows(rng, 100, letter_missing=True)
     # The first shape keeps its historical name; the others span the sizes and tree counts.
-    for name, leaves, depth, trees in [("lightgbm-small", 15, -1, 15), ("lightgbm-l7-t10", 7, 3, 10),
-                                       ("lightgbm-d8-t500", 63, 8, 500)]:
-        booster = lgb.train({"objective": "binary", "num_leaves": leaves, "max_depth": depth, "learning_rate": 0.2,
-                             "min_data_in_leaf": 10, "verbose": -1, "seed": 0},
-                            lgb.Dataset(X, y, feature_name=NAMES), num_boost_round=trees)
+    # The last reads zero as missing (missing type zero: a zero or a NaN takes the default direction).
+    for name, leaves, depth, trees, zero in [("lightgbm-small", 15, -1, 15, False), ("lightgbm-l7-t10", 7, 3, 10, False),
+                                             ("lightgbm-d8-t500", 63, 8, 500, False),
+                                             ("lightgbm-zero-t20", 15, 5, 20, True)]:
+        params = {"objective": "binary", "num_leaves": leaves, "max_depth": depth, "learning_rate": 0.2,
+                  "min_data_in_leaf": 10, "verbose": -1, "seed": 0}
+        if zero:
+            params["zero_as_missing"] = True
+        booster = lgb.train(params, lgb.Dataset(X, y, feature_name=NAMES), num_boost_round=trees)
         write(name, booster, T)
 
 

@@ -58,7 +58,7 @@ private func failure(_ json: String) -> String {
         func feature(_ f: String) -> String { base.replacingOccurrences(of: "FEATURE", with: f) }
         #expect(
             failure(#"{"name": "x", "features": [{"column": "a", "kind": "category", "actionabel": {}}]}"#)
-                == #"s.json: features[0].actionabel: unknown key "actionabel"; expected one of: column, kind, hierarchy, separator, integer, minimum, maximum, actionable"#
+                == #"s.json: features[0].actionabel: unknown key "actionabel"; expected one of: column, kind, hierarchy, separator, integer, minimum, maximum, actionable, zeroIsMissing"#
         )
         #expect(
             failure(feature(#"{"column": "a", "kind": "text"}"#))
@@ -136,5 +136,29 @@ private func failure(_ json: String) -> String {
         ]
         #expect(Schema.detect(header: imr)?.name == "ca-imr")
         #expect(Schema.detect(header: ["a", "b"]) == nil)
+    }
+}
+
+@Suite struct ZeroIsMissingTests {
+    @Test func aZeroReadsAsMissingOnlyWhereTheSchemaSaysSo() throws {
+        let plain = FeatureSpec(column: "n", kind: .number)
+        var zero = plain
+        zero.zeroIsMissing = true
+        zero.column = "z"
+        let schema = Schema(name: "z", id: nil, label: nil, features: [plain, zero])
+        // The flag survives a round trip, and only number features may carry it.
+        let decoded = try JSONDecoder().decode(Schema.self, from: JSONEncoder().encode(schema))
+        #expect(decoded.features.map(\.zeroIsMissing) == [false, true])
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(
+                FeatureSpec.self, from: Data(#"{"column": "c", "kind": "category", "zeroIsMissing": true}"#.utf8))
+        }
+        let folder = try TemporaryFolder()
+        let path = try folder.write("z.csv", "n,z\n0,0\n0,1e-36\n2,-0\n,3\n")
+        let extractor = try FeatureExtractor.fit(CSVReader(path: path), schema: schema)
+        let batch = try extractor.transform(CSVReader(path: path))
+        // Columns: n, n missing, z, z missing.
+        let rows = (0..<4).map { batch.matrix.denseRow($0).map { $0.isNaN ? -1 : $0 } }
+        #expect(rows == [[0, 0, -1, 1], [0, 0, -1, 1], [2, 0, -1, 1], [-1, 1, 3, 0]])
     }
 }
