@@ -137,11 +137,13 @@ public struct Explanation: Sendable, Equatable {
     /// probability when its log-odds are added to those before it, so the points of all reasons
     /// add up to the probability minus the base probability exactly (calibrated or not: the
     /// waterfall reads each running margin through the calibrator). Inputs that contribute
-    /// nothing are left out.
-    public func reasons() -> [Reason] {
+    /// nothing are left out. With `first`, only the largest `first` reasons are worked out (the
+    /// same as the first of all of them).
+    public func reasons(first: Int = .max) -> [Reason] {
         let order = inputs.indices.filter { inputs[$0] != 0 }.sorted {
             abs(inputs[$0]) != abs(inputs[$1]) ? abs(inputs[$0]) > abs(inputs[$1]) : $0 < $1
         }
+        .prefix(first)
         var margin = base
         var probability = read(base)
         return order.map { i in

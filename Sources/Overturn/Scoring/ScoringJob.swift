@@ -187,7 +187,7 @@ public struct ScoringJob {
             result.output.append(UInt8(ascii: ","))
             appendProbability(p, to: &result.output)
             if let explainer {
-                let reasons = explanations[r].reasons().prefix(options.reasons)
+                let reasons = explanations[r].reasons(first: options.reasons)
                 let values = file.extractor.describe(row: r, of: batch.matrix, only: reasons.map(\.input))
                 for k in 0..<options.reasons {
                     result.output.append(UInt8(ascii: ","))

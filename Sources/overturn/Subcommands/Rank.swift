@@ -219,7 +219,7 @@ struct Rank: ParsableCommand {
         let explainer = Explainer(file)
         let explanations = explainer.explain(batch.matrix, threads: threads)
         let reasons = explanations.indices.map { r -> [String] in
-            let top = explanations[r].reasons().prefix(3)
+            let top = explanations[r].reasons(first: 3)
             let values = file.extractor.describe(row: r, of: batch.matrix, only: top.map(\.input))
             return top.map { explainer.words($0, values: values) }
         }

@@ -100,6 +100,7 @@ import Testing
         let explanation = Explainer(file).explain(batch.matrix, rows: 0..<1)[0]
         #expect(abs(explanation.probability - c.probability(margin: margins[0])) < 1e-9)
         if let last = explanation.reasons().last { #expect(abs(last.probability - explanation.probability) < 1e-12) }
+        #expect(explanation.reasons(first: 2) == Array(explanation.reasons().prefix(2)))
         // And it survives a round trip through the file.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("calibrated-\(UUID()).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
