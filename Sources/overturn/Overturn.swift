@@ -12,10 +12,16 @@ struct OverturnCommand: ParsableCommand {
 
               overturn score Datasets/claims-sample.csv -o scores.csv
 
-            Train on your own past outcomes (checking the file first):
+            Rank a backlog by the dollars an appeal is expected to recover, near deadlines first \
+            (worklist.csv and a one-page worklist.md):
+
+              overturn rank Datasets/claims-sample.csv --capacity 40 -o worklist.csv
+
+            Train on your own past outcomes (checking the file first), and measure before trusting:
 
               overturn validate past.csv --require-label
-              overturn train past.csv -o model.json
+              overturn evaluate past.csv
+              overturn train past.csv --calibrate isotonic -o model.json
 
             or make synthetic claims to try things on:
 
