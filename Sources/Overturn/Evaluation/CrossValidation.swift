@@ -35,20 +35,12 @@ public enum CrossValidation {
         validation: FeatureBatch? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> [Double] {
-        let k = (folds.max() ?? 0) + 1
-        var margins = [Double](repeating: .nan, count: folds.count)
-        for fold in 0..<k {
-            progress(fold + 1, k)
-            let train = folds.indices.filter { folds[$0] != fold }
-            let test = folds.indices.filter { folds[$0] == fold }
-            guard !test.isEmpty else { continue }
+        try heldOut(batch, folds: folds, threads: threads, progress: progress) { train in
             let model = try ModelFile.Model.fit(
                 batch.rows(train), extractor: extractor, recipe: recipe, validation: validation, threads: threads)
-            let held = FeatureMatrix(rows: test, of: batch.matrix)
-            let m = model.margins(held, threads: threads)
-            for (i, r) in test.enumerated() { margins[r] = m[i] }
+            return (model, nil)
         }
-        return margins
+        .map { $0.margin }
     }
 }
 
@@ -63,21 +55,30 @@ extension CrossValidation {
         threads: Int = ProcessInfo.processInfo.activeProcessorCount,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> [Double] {
-        let k = (folds.max() ?? 0) + 1
-        var probabilities = [Double](repeating: .nan, count: folds.count)
-        for fold in 0..<k {
-            progress(fold + 1, k)
-            let train = folds.indices.filter { folds[$0] != fold }
-            let test = folds.indices.filter { folds[$0] == fold }
-            guard !test.isEmpty else { continue }
-            let (model, calibrator) = try ModelFile.fit(
+        try heldOut(batch, folds: folds, threads: threads, progress: progress) { train in
+            try ModelFile.fit(
                 batch.rows(train), extractor: extractor, recipe: recipe, calibration: calibration,
                 calibrationFolds: calibrationFolds, seed: seed, threads: threads)
-            let margins = model.margins(FeatureMatrix(rows: test, of: batch.matrix), threads: threads)
-            for (i, r) in test.enumerated() {
-                probabilities[r] = calibrator?.probability(margin: margins[i]) ?? sigmoid(margins[i])
-            }
         }
-        return probabilities
+        .map { $0.calibrator?.probability(margin: $0.margin) ?? sigmoid($0.margin) }
+    }
+
+    /// For each fold in turn, `fit` trains on the rows of the other folds; every row gets its
+    /// margin from the model of its fold, and that fold's calibrator.
+    private static func heldOut(
+        _ batch: FeatureBatch, folds: [Int], threads: Int, progress: (Int, Int) -> Void,
+        fit: ([Int]) throws -> (model: ModelFile.Model, calibrator: Calibrator?)
+    ) rethrows -> [(margin: Double, calibrator: Calibrator?)] {
+        let k = (folds.max() ?? 0) + 1
+        var out = [(margin: Double, calibrator: Calibrator?)](repeating: (.nan, nil), count: folds.count)
+        for fold in 0..<k {
+            progress(fold + 1, k)
+            let test = folds.indices.filter { folds[$0] == fold }
+            guard !test.isEmpty else { continue }
+            let (model, calibrator) = try fit(folds.indices.filter { folds[$0] != fold })
+            let margins = model.margins(FeatureMatrix(rows: test, of: batch.matrix), threads: threads)
+            for (i, r) in test.enumerated() { out[r] = (margins[i], calibrator) }
+        }
+        return out
     }
 }

@@ -32,7 +32,7 @@ struct Evaluate: ParsableCommand {
         help: ArgumentHelp(
             "A model to train and measure: logistic or trees (repeat for both; default both unless --model is given).",
             valueName: "algorithm"))
-    var algorithms: [Train.Algorithm] = []
+    var algorithms: [Algorithm] = []
 
     @Option(
         name: .customLong("model"),
@@ -48,24 +48,6 @@ struct Evaluate: ParsableCommand {
     @Option(help: ArgumentHelp("With --split-by: the first value of the test rows.", valueName: "value"))
     var testFrom: String?
 
-    @Option(help: "Calibrate the trained models as `train --calibrate` does: none, platt or isotonic.")
-    var calibrate: Train.Calibration = .none
-
-    @Option(help: "Folds for fitting the calibrator, inside each model's training rows.")
-    var calibrationFolds: Int = 5
-
-    @Option(
-        help:
-            "A built-in schema (claims, ca-imr) or a JSON schema file; by default the built-in one that fits the header."
-    )
-    var schema: String?
-
-    @Option(help: "Rows a value or code must appear in to get its own column.")
-    var minCount: Int = 5
-
-    @Option(help: "Class weights: none, balanced, or the weights of upheld and overturned as W0,W1.")
-    var classWeight: String = "none"
-
     @Flag(help: "Write the report as JSON instead of text.")
     var json = false
 
@@ -78,24 +60,19 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Threads for reading, OpenBLAS and growing trees.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @OptionGroup(title: "Logistic regression (--algorithm logistic)")
-    var logistic: LogisticOptions
-
-    @OptionGroup(title: "Gradient-boosted trees (--algorithm trees)")
-    var trees: TreeOptions
+    @OptionGroup
+    var modelOptions: ModelOptions
 
     @OptionGroup(title: "Output")
     var quietOption: QuietOption
 
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
-        guard calibrationFolds >= 2 else { throw ValidationError("--calibration-folds must be at least 2") }
         guard (splitBy == nil) == (testFrom == nil) else {
             throw ValidationError("--split-by and --test-from go together")
         }
-        guard minCount >= 1 else { throw ValidationError("--min-count must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard trees.validation == nil else {
+        guard modelOptions.trees.validation == nil else {
             throw ValidationError("--validation does not apply to evaluate: each fold holds out its own rows")
         }
     }
@@ -127,15 +104,17 @@ struct Evaluate: ParsableCommand {
                     evaluation: Evaluation(labels: labels, probabilities: p)))
             design = split == nil ? "\(grouped(test.count)) rows" : splitDescription(split!, of: batch)
         }
-        let trained = algorithms.isEmpty && models.isEmpty ? Train.Algorithm.allCases : algorithms
+        let trained = algorithms.isEmpty && models.isEmpty ? Algorithm.allCases : algorithms
         if !trained.isEmpty {
             let reader = try CSVReader(path: input)
-            let schema = try resolveSchema(self.schema, header: reader.header, file: reader.file)
-            let options = FeatureOptions(minCount: minCount)
+            let schema = try resolveSchema(modelOptions.schema, header: reader.header, file: reader.file)
+            let options = modelOptions.featureOptions
             let (extractor, batch, split) = try fitAndRead(reader, schema: schema, options: options, rejects: &rejects)
             for algorithm in trained {
-                let recipe = try recipe(algorithm)
-                let name = algorithm.rawValue + (calibrate == .none ? "" : " (\(calibrate.rawValue))")
+                let recipe = try modelOptions.recipe(algorithm)
+                let name =
+                    algorithm.rawValue
+                    + (modelOptions.calibrate == .none ? "" : " (\(modelOptions.calibrate.rawValue))")
                 do {
                     if let split {
                         let labels = split.test.map { batch.labels[$0] }
@@ -143,7 +122,8 @@ struct Evaluate: ParsableCommand {
                         Terminal.progress("\(name): training on \(grouped(split.train.count)) rows…")
                         let (model, calibrator) = try ModelFile.fit(
                             batch.rows(split.train), extractor: extractor, recipe: recipe,
-                            calibration: calibrate.method, calibrationFolds: calibrationFolds, seed: trees.seed,
+                            calibration: modelOptions.calibrate.method, calibrationFolds: modelOptions.calibrationFolds,
+                            seed: modelOptions.trees.seed,
                             threads: threads)
                         let file = ModelFile(
                             extractor: extractor, model: model, calibrator: calibrator,
@@ -157,10 +137,11 @@ struct Evaluate: ParsableCommand {
                     } else {
                         try checkOutcomes(batch.labels, what: "the rows")
                         let assignment = CrossValidation.stratifiedFolds(
-                            labels: batch.labels, k: folds, seed: trees.seed)
+                            labels: batch.labels, k: folds, seed: modelOptions.trees.seed)
                         let p = try CrossValidation.outOfFoldProbabilities(
                             batch, extractor: extractor, recipe: recipe, folds: assignment,
-                            calibration: calibrate.method, calibrationFolds: calibrationFolds, seed: trees.seed,
+                            calibration: modelOptions.calibrate.method, calibrationFolds: modelOptions.calibrationFolds,
+                            seed: modelOptions.trees.seed,
                             threads: threads
                         ) { Terminal.progress("\(name): fold \($0) of \($1)…") }
                         measured.append(
@@ -310,35 +291,15 @@ struct Evaluate: ParsableCommand {
         }
     }
 
-    func recipe(_ algorithm: Train.Algorithm) throws -> ModelFile.Recipe {
-        var weights: [Double]?
-        var balanced = false
-        switch classWeight {
-        case "none": break
-        case "balanced": balanced = true
-        default:
-            let parts = classWeight.split(separator: ",").compactMap { Double($0) }
-            guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-                throw ValidationError("--class-weight takes none, balanced, or two positive numbers W0,W1")
-            }
-            weights = parts
-        }
-        switch algorithm {
-        case .logistic: return .logistic(logistic.options(classWeights: weights, balanced: balanced))
-        case .trees:
-            return .trees(trees.options(classWeights: weights, balanced: balanced))
-        }
-    }
-
     // MARK: - Reports
 
     func textReport(_ measured: [Measured], design: String) -> String {
         let first = measured[0].evaluation.metrics
         var out =
             "\(input): \(design); \(String(format: "%.1f", first.positiveRate * 100))% of the measured rows overturned\n"
-        if calibrate != .none && !algorithms.isEmpty || calibrate != .none && models.isEmpty {
+        if modelOptions.calibrate != .none && !algorithms.isEmpty || modelOptions.calibrate != .none && models.isEmpty {
             out +=
-                "calibration: \(calibrate.rawValue), fitted on \(calibrationFolds) folds of each model's training rows\n"
+                "calibration: \(modelOptions.calibrate.rawValue), fitted on \(modelOptions.calibrationFolds) folds of each model's training rows\n"
         }
         out += "\n"
         let width = max(14, measured.map(\.name.count).max()! + 2)
@@ -388,7 +349,8 @@ struct Evaluate: ParsableCommand {
             }
         }
         let report = Report(
-            data: input, design: design, calibration: calibrate == .none ? nil : calibrate.rawValue,
+            data: input, design: design,
+            calibration: modelOptions.calibrate == .none ? nil : modelOptions.calibrate.rawValue,
             models: measured.map { Report.Model(name: $0.name, evaluation: $0.evaluation) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

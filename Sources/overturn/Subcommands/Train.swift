@@ -29,16 +29,6 @@ struct Train: ParsableCommand {
             row, or --validation FILE to stop on other rows.
             """)
 
-    enum Algorithm: String, ExpressibleByArgument, CaseIterable {
-        case logistic, trees
-    }
-
-    enum Calibration: String, ExpressibleByArgument, CaseIterable {
-        case none, platt, isotonic
-
-        var method: Calibrator.Method? { Calibrator.Method(rawValue: rawValue) }
-    }
-
     @Argument(help: "The training CSV.")
     var input: String
 
@@ -48,39 +38,11 @@ struct Train: ParsableCommand {
     @Option(help: "The model: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")).")
     var algorithm: Algorithm = .logistic
 
-    @Option(
-        help:
-            "A built-in schema (claims, ca-imr) or a JSON schema file; by default the built-in one that fits the header."
-    )
-    var schema: String?
-
-    @Option(help: "Rows a value or code must appear in to get its own column.")
-    var minCount: Int = 5
-
-    @Option(help: "Class weights: none, balanced, or the weights of upheld and overturned as W0,W1.")
-    var classWeight: String = "none"
-
     @Option(help: "Threads for reading the file, for OpenBLAS and for growing trees.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(
-        help: ArgumentHelp(
-            "Calibrate probabilities: none, platt or isotonic.",
-            discussion: """
-                The calibrator is fitted on margins of rows the model did not see: the training rows are \
-                split into --calibration-folds stratified folds, a model is trained on all folds but one \
-                and scores the one left out, in turn; the model in the file is then trained on every row.
-                """))
-    var calibrate: Calibration = .none
-
-    @Option(help: "Folds for fitting the calibrator (--calibrate).")
-    var calibrationFolds: Int = 5
-
-    @OptionGroup(title: "Logistic regression (--algorithm logistic)")
-    var logistic: LogisticOptions
-
-    @OptionGroup(title: "Gradient-boosted trees (--algorithm trees)")
-    var trees: TreeOptions
+    @OptionGroup
+    var modelOptions: ModelOptions
 
     @OptionGroup(title: "Input")
     var inputOptions: InputOptions
@@ -89,10 +51,7 @@ struct Train: ParsableCommand {
     var quietOption: QuietOption
 
     func validate() throws {
-        guard minCount >= 1 else { throw ValidationError("--min-count must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        _ = try classWeights()
-        guard calibrationFolds >= 2 else { throw ValidationError("--calibration-folds must be at least 2") }
     }
 
     /// Now, or `$SOURCE_DATE_EPOCH` (seconds since 1970) when set, as reproducible builds date
@@ -104,39 +63,18 @@ struct Train: ParsableCommand {
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
-    func recipe(classWeights weights: [Double]?, balanced: Bool) -> ModelFile.Recipe {
-        switch algorithm {
-        case .logistic: .logistic(logistic.options(classWeights: weights, balanced: balanced))
-        case .trees: .trees(trees.options(classWeights: weights, balanced: balanced))
-        }
-    }
-
-    private func classWeights() throws -> (weights: [Double]?, balanced: Bool) {
-        switch classWeight {
-        case "none": return (nil, false)
-        case "balanced": return (nil, true)
-        default:
-            let parts = classWeight.split(separator: ",").compactMap { Double($0) }
-            guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-                throw ValidationError("--class-weight takes none, balanced, or two positive numbers W0,W1")
-            }
-            return (parts, false)
-        }
-    }
-
     func run() throws {
         let start = Date()
         BLASThreads.set(threads)
         let reader = try inputOptions.reader(input)
-        let schema = try resolveSchema(self.schema, header: reader.header, file: reader.file)
+        let schema = try resolveSchema(modelOptions.schema, header: reader.header, file: reader.file)
         var rejects: [RowProblem] = []
         Terminal.progress("reading \(reader.file)…")
         let (extractor, batch) = try FeatureExtractor.fitTransform(
-            reader, schema: schema, options: FeatureOptions(minCount: minCount), requireLabel: true, threads: threads
+            reader, schema: schema, options: modelOptions.featureOptions, requireLabel: true, threads: threads
         ) { rejects.append($0) }
-        let (weights, balanced) = try classWeights()
         var validation: FeatureBatch?
-        if algorithm == .trees, let path = trees.validation {
+        if algorithm == .trees, let path = modelOptions.trees.validation {
             let validationReader = try CSVReader(path: path)
             Terminal.progress("reading \(validationReader.file)…")
             validation = try extractor.transform(validationReader, requireLabel: true) { rejects.append($0) }
@@ -146,8 +84,9 @@ struct Train: ParsableCommand {
         let calibrator: Calibrator?
         do {
             (model, calibrator) = try ModelFile.fit(
-                batch, extractor: extractor, recipe: recipe(classWeights: weights, balanced: balanced),
-                calibration: calibrate.method, calibrationFolds: calibrationFolds, seed: trees.seed,
+                batch, extractor: extractor, recipe: modelOptions.recipe(algorithm),
+                calibration: modelOptions.calibrate.method, calibrationFolds: modelOptions.calibrationFolds,
+                seed: modelOptions.trees.seed,
                 validation: validation, threads: threads
             ) { progress in
                 switch progress {
@@ -189,7 +128,7 @@ struct Train: ParsableCommand {
             }
         }
         if let calibrator {
-            summary += "; \(calibrator.method.rawValue) calibration on \(calibrationFolds) folds"
+            summary += "; \(calibrator.method.rawValue) calibration on \(modelOptions.calibrationFolds) folds"
         }
         Terminal.endProgress()
         let positives = batch.labels.filter { $0 == 1 }.count
@@ -197,7 +136,7 @@ struct Train: ParsableCommand {
             dataFile: reader.file, rows: batch.matrix.rowCount, positiveRows: positives, rejectedRows: rejects.count,
             date: trainingDate())
         training.dataSHA256 = input == "-" ? nil : try sha256(ofFile: input)
-        training.calibrationFolds = calibrator == nil ? nil : calibrationFolds
+        training.calibrationFolds = calibrator == nil ? nil : modelOptions.calibrationFolds
         let file = ModelFile(extractor: extractor, model: model, calibrator: calibrator, training: training)
         try writeRejects(rejects, to: output + ".rejects.csv")
         try file.write(to: output)
