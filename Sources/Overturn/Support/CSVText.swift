@@ -10,6 +10,14 @@ public func csvQuoted(_ text: String) -> String {
     return String(decoding: field, as: UTF8.self)
 }
 
+/// A field for a CSV file holding text from the input (an id, a reason naming a value): quoted when
+/// it needs to be, and opened by a spreadsheet as text even when it starts like a formula.
+public func csvTextField(_ text: String) -> String {
+    var field: [UInt8] = []
+    appendTextField(text, to: &field)
+    return String(decoding: field, as: UTF8.self)
+}
+
 /// Appends `text` to `line` as a CSV field: quoted when it holds a comma, a quote or a line break
 /// (quotes doubled). With `spreadsheetSafe`, a cell that a spreadsheet would run as a formula (it
 /// starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, so it opens as text.

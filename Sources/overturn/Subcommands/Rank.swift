@@ -245,15 +245,18 @@ struct Rank: ParsableCommand {
         )
         for e in worklist.entries {
             let c = claims[e.claim]
-            var fields = [
-                String(e.rank), batch.ids[e.claim], e.selected ? "yes" : "no", e.status.words,
+            // Numbers as they are (a spreadsheet reads -20 as a number); text made safe to open.
+            let numbers = [
                 String(format: "%.6f", c.probability), c.amount.map { String(format: "%.2f", $0) } ?? "",
                 e.expectedValue.map { String(format: "%.2f", $0) } ?? "", c.daysLeft.map(String.init) ?? "",
                 c.daysLeft.map { (today + $0).text } ?? "",
             ]
-            fields += (0..<3).map { $0 < reasons[e.claim].count ? reasons[e.claim][$0] : "" }
-            fields.append(action[e.claim] ?? "")
-            try out.write(fields.map { csvField($0) }.joined(separator: ",") + "\n")
+            var text = (0..<3).map { $0 < reasons[e.claim].count ? reasons[e.claim][$0] : "" }
+            text.append(action[e.claim] ?? "")
+            let fields =
+                [String(e.rank), csvTextField(batch.ids[e.claim]), e.selected ? "yes" : "no", e.status.words]
+                + numbers + text.map(csvTextField)
+            try out.write(fields.joined(separator: ",") + "\n")
         }
         let reportPath = report ?? (output == "-" ? nil : Self.markdownPath(output))
         var reportFile: OutputFile?
@@ -280,14 +283,6 @@ struct Rank: ParsableCommand {
     /// `worklist.csv` → `worklist.md`; any other name gets `.md` added.
     static func markdownPath(_ output: String) -> String {
         output.hasSuffix(".csv") ? String(output.dropLast(4)) + ".md" : output + ".md"
-    }
-
-    /// A CSV field that a spreadsheet opens as text (see `appendTextField`).
-    func csvField(_ text: String) -> String {
-        let risky = text.first.map { "=+@\t\r".contains($0) } ?? false
-        let text = risky ? "'" + text : text
-        return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
     // MARK: - The report
