@@ -96,6 +96,25 @@ import Testing
         #expect(r.out?.split(separator: "\n").count == 3)  // the header and the two good claims
     }
 
+    @Test func theRowLimitIsConfigurable() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try overturn(["generate", "--rows", "400", "--seed", "3", "-o", "c.csv"], in: folder)
+        var text = try String(contentsOf: folder.appendingPathComponent("c.csv"), encoding: .utf8)
+        text += "C999," + String(repeating: "P", count: 20 << 20) + String(Self.good[1].dropFirst(19)) + "\n"
+        try text.write(to: folder.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+        // On two threads the file is read in ranges; each range keeps the limit.
+        let limited = try overturn(["train", "c.csv", "--threads", "2", "-o", "m.json"], in: folder)
+        #expect(limited.status == 0)
+        let rejects = try String(contentsOf: folder.appendingPathComponent("m.json.rejects.csv"), encoding: .utf8)
+        #expect(rejects.hasPrefix("line,column,reason\n402,,\"the row is longer than the limit of 16777216 bytes"))
+        let raised = try overturn(
+            ["train", "c.csv", "--threads", "2", "--max-row-bytes", "40000000", "-o", "m2.json"], in: folder)
+        #expect(raised.status == 0)
+        #expect(raised.err.contains("401 rows × "))
+        #expect(!(try files(in: folder)).contains("m2.json.rejects.csv"))
+    }
+
     @Test func binaryGarbage() throws {
         // The same bytes every run: a linear congruential generator.
         var state: UInt32 = 12345

@@ -20,10 +20,12 @@ extension FeatureExtractor {
         var lineOffset = 0  // range readers count lines from 1 after the header
         if threads > 1, let points = reader.splitPoints(parts: threads) {
             let results = ConcurrentResults<Result<ProvisionalPart, Error>>(count: points.count - 1)
-            let (file, header) = (reader.file, reader.header)
+            let (file, header, limit) = (reader.file, reader.header, reader.maxRecordBytes)
             DispatchQueue.concurrentPerform(iterations: points.count - 1) { p in
                 results[p] = Result {
-                    try pass.run(try CSVReader(path: file, range: points[p]..<points[p + 1], header: header))
+                    try pass.run(
+                        try CSVReader(
+                            path: file, range: points[p]..<points[p + 1], header: header, maxRecordBytes: limit))
                 }
             }
             let outcomes = results.values

@@ -95,13 +95,15 @@ public final class CSVReader {
     /// Reads the rows in bytes `range` of a file whose header is already known: one of several readers
     /// that split a file between threads. No header is read; lines are counted from 1 within the range
     /// (the caller adds the lines before it).
-    init(path: String, range: Range<Int>, header: [String], chunkSize: Int = 1 << 20) throws {
+    init(
+        path: String, range: Range<Int>, header: [String], chunkSize: Int = 1 << 20, maxRecordBytes: Int = 16 << 20
+    ) throws {
         file = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CSVError.cannotOpen(file: path, reason: Self.errnoText()) }
         ownsDescriptor = true
         fileSize = range.count
-        maxRecordBytes = 16 << 20
+        self.maxRecordBytes = maxRecordBytes
         capacity = chunkSize
         buffer = .allocate(capacity: capacity)
         bounds = .allocate(capacity: 2 * boundsCapacity)

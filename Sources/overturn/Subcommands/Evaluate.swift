@@ -63,6 +63,9 @@ struct Evaluate: ParsableCommand {
     @OptionGroup
     var modelOptions: ModelOptions
 
+    @OptionGroup(title: "Input")
+    var inputOptions: InputOptions
+
     @OptionGroup(title: "Output")
     var quietOption: QuietOption
 
@@ -106,7 +109,7 @@ struct Evaluate: ParsableCommand {
         }
         let trained = algorithms.isEmpty && models.isEmpty ? Algorithm.allCases : algorithms
         if !trained.isEmpty {
-            let reader = try CSVReader(path: input)
+            let reader = try inputOptions.reader(input)
             let schema = try resolveSchema(modelOptions.schema, header: reader.header, file: reader.file)
             let options = modelOptions.featureOptions
             let (extractor, batch, split) = try fitAndRead(reader, schema: schema, options: options, rejects: &rejects)
@@ -238,7 +241,7 @@ struct Evaluate: ParsableCommand {
 
     /// Reads every row of INPUT with `extractor`, split when asked.
     func read(with extractor: FeatureExtractor, rejects: inout RejectList) throws -> (FeatureBatch, Split?) {
-        let reader = try CSVReader(path: input)
+        let reader = try inputOptions.reader(input)
         Terminal.progress("reading \(reader.file)…")
         let column = try splitColumn(reader.header, file: reader.file)
         let bound = try BoundSchema(extractor.schema, header: reader.header, file: reader.file, requireLabel: true)

@@ -63,6 +63,9 @@ struct Explain: ParsableCommand {
     @Option(help: "Threads to explain on; the output does not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup(title: "Input")
+    var inputOptions: InputOptions
+
     @OptionGroup(title: "Output")
     var quietOption: QuietOption
 
@@ -78,7 +81,7 @@ struct Explain: ParsableCommand {
         let file = try ModelFile.load(path: modelPath)
         let explainer = Explainer(file, grouping: json && by == .feature ? .feature : .input)
         let recourse = RecourseFinder(file)
-        let reader = try CSVReader(path: input)
+        let reader = try inputOptions.reader(input)
         let bound = try BoundSchema(
             file.extractor.schema, header: reader.header, file: reader.file, requireLabel: false)
         let out = try OutputFile(path: output)

@@ -42,6 +42,9 @@ struct Features: ParsableCommand {
     @Option(help: "Threads to read and fit with (the output does not depend on it).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup(title: "Input")
+    var inputOptions: InputOptions
+
     @OptionGroup(title: "Output")
     var quietOption: QuietOption
 
@@ -55,7 +58,7 @@ struct Features: ParsableCommand {
         var rejects: [RowProblem] = []
         let fitted: FeatureExtractor
         let batch: FeatureBatch
-        let reader = try CSVReader(path: input)
+        let reader = try inputOptions.reader(input)
         Terminal.progress("extracting features from \(reader.file)…")
         if let extractor {
             fitted = try FeatureExtractor.load(path: extractor)

@@ -83,6 +83,9 @@ struct Rank: ParsableCommand {
     @Option(help: "Threads to score and search on.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup(title: "Input")
+    var inputOptions: InputOptions
+
     @OptionGroup(title: "Output")
     var quietOption: QuietOption
 
@@ -122,7 +125,7 @@ struct Rank: ParsableCommand {
         BLASThreads.set(1)
         let modelPath = try model ?? DefaultModel.path()
         let file = try ModelFile.load(path: modelPath)
-        let reader = try CSVReader(path: input)
+        let reader = try inputOptions.reader(input)
         let header = reader.header
         let bound = try BoundSchema(file.extractor.schema, header: header, file: reader.file, requireLabel: false)
         func column(_ name: String, _ option: String, required: Bool) throws -> Int? {

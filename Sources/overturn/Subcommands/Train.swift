@@ -75,7 +75,7 @@ struct Train: ParsableCommand {
         ) { rejects.append($0) }
         var validation: FeatureBatch?
         if algorithm == .trees, let path = modelOptions.trees.validation {
-            let validationReader = try CSVReader(path: path)
+            let validationReader = try inputOptions.reader(path)
             Terminal.progress("reading \(validationReader.file)…")
             validation = try extractor.transform(validationReader, requireLabel: true) { rejects.append($0) }
         }
