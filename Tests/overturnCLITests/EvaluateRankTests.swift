@@ -76,6 +76,12 @@ import Testing
             ((again["models"] as! [[String: Any]])[0]["evaluation"] as! [String: Any])["metrics"] as! [String: Any]
         #expect(abs(metrics["auc"] as! Double - auc) < 1e-12)
 
+        let piped = try overturn(
+            ["evaluate", "-", "--algorithm", "logistic", "--split-by", "claim_id", "--test-from", "CLM0000002001"],
+            in: folder, stdin: "")
+        #expect(piped.status != 0)
+        #expect(piped.err.contains("evaluate reads INPUT 2 times here"))
+
         let missing = try overturn(["evaluate", "c.csv", "--split-by", "year", "--test-from", "2013"], in: folder)
         #expect(missing.status != 0)
         #expect(missing.err.contains("c.csv: line 1: no column \"year\" to split by"))

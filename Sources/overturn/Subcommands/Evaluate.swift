@@ -75,6 +75,12 @@ struct Evaluate: ParsableCommand {
             throw ValidationError("--split-by and --test-from go together")
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        // Each --model, and a split's two passes, read INPUT again: standard input cannot be re-read.
+        let reads = models.count + (algorithms.isEmpty && !models.isEmpty ? 0 : (splitBy == nil ? 1 : 2))
+        guard input != "-" || reads <= 1 else {
+            throw ValidationError(
+                "evaluate reads INPUT \(reads) times here (once per --model, twice for --split-by); give a file, not -")
+        }
         guard modelOptions.trees.validation == nil else {
             throw ValidationError("--validation does not apply to evaluate: each fold holds out its own rows")
         }
