@@ -182,6 +182,19 @@ public enum Calibrator: Sendable, Equatable {
     }
 }
 
+extension Optional where Wrapped == Calibrator {
+    /// The probability a margin reads as: through the calibrator, or the logistic function without one.
+    public func probability(margin: Double) -> Double {
+        self?.probability(margin: margin) ?? sigmoid(margin)
+    }
+
+    /// The least margin whose probability is at least `p` (`Calibrator.margin(reaching:)`; the
+    /// log-odds of `p` without a calibrator).
+    public func margin(reaching p: Double) -> Double {
+        self?.margin(reaching: p) ?? log(p / (1 - p))
+    }
+}
+
 extension Calibrator: Codable {
     private enum CodingKeys: String, CodingKey {
         case method, slope, intercept, margins, probabilities

@@ -60,7 +60,7 @@ extension CrossValidation {
                 batch.rows(train), extractor: extractor, recipe: recipe, calibration: calibration,
                 calibrationFolds: calibrationFolds, seed: seed, threads: threads)
         }
-        .map { $0.calibrator?.probability(margin: $0.margin) ?? sigmoid($0.margin) }
+        .map { $0.calibrator.probability(margin: $0.margin) }
     }
 
     /// For each fold in turn, `fit` trains on the rows of the other folds; every row gets its

@@ -115,11 +115,8 @@ public struct Explanation: Sendable, Equatable {
 
     /// The row's margin: the base plus every contribution.
     public var margin: Double { inputs.reduce(base, +) }
-    public var probability: Double { read(margin) }
-    public var baseProbability: Double { read(base) }
-
-    /// The probability a margin reads as.
-    func read(_ margin: Double) -> Double { calibrator?.probability(margin: margin) ?? sigmoid(margin) }
+    public var probability: Double { calibrator.probability(margin: margin) }
+    public var baseProbability: Double { calibrator.probability(margin: base) }
 
     /// One input's part in a row's probability.
     public struct Reason: Sendable, Equatable {
@@ -145,10 +142,10 @@ public struct Explanation: Sendable, Equatable {
         }
         .prefix(first)
         var margin = base
-        var probability = read(base)
+        var probability = baseProbability
         return order.map { i in
             margin += inputs[i]
-            let next = read(margin)
+            let next = calibrator.probability(margin: margin)
             defer { probability = next }
             return Reason(input: i, logOdds: inputs[i], points: (next - probability) * 100, probability: next)
         }

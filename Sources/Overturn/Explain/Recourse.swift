@@ -115,8 +115,8 @@ public struct RecourseFinder: Sendable {
         // Where each changeable input's value and missing indicator are.
         let place = Dictionary(uniqueKeysWithValues: options.map { ($0.action.input, $0.action) })
 
-        /// The probability of the row with each set of changes.
-        func score(_ sets: [[Recourse.Change]]) -> [Double] {
+        /// The margin of the row with each set of changes.
+        func margins(_ sets: [[Recourse.Change]]) -> [Double] {
             var offsets = [0]
             var columns: [Int32] = []
             var values: [Float] = []
@@ -134,10 +134,15 @@ public struct RecourseFinder: Sendable {
                 offsets.append(columns.count)
             }
             let batch = FeatureMatrix(width: matrix.width, rowOffsets: offsets, columns: columns, values: values)
-            return scorer.probabilities(batch)
+            return scorer.margins(batch)
+        }
+        /// The probability of the row with each set of changes.
+        func score(_ sets: [[Recourse.Change]]) -> [Double] {
+            margins(sets).map { scorer.calibrator.probability(margin: $0) }
         }
 
-        let now = score([[]])[0]
+        let marginNow = margins([[]])[0]
+        let now = scorer.calibrator.probability(margin: marginNow)
         var result = Recourse(
             probability: now, target: target, plan: nil, exhaustive: false, singles: [], changeable: options.count)
 
@@ -168,11 +173,8 @@ public struct RecourseFinder: Sendable {
             return result
         }
         if case .logistic(let model) = file.model {
-            // The margin to gain: through the calibrator's inverse when there is one.
-            let margin = scorer.margins(FeatureMatrix(rows: [i], of: matrix))[0]
-            let need =
-                scorer.calibrator.map { $0.margin(reaching: target) - margin }
-                ?? log(target / (1 - target)) - log(now / (1 - now))
+            // The margin to gain (through the calibrator's inverse when there is one).
+            let need = scorer.calibrator.margin(reaching: target) - marginNow
             switch linearPlan(model, options: options, need: need, target: target, score: { score([$0])[0] }) {
             case .plan(let plan):
                 result.plan = plan

@@ -5,14 +5,6 @@ extension ModelFile {
     public enum Recipe: Sendable, Equatable {
         case logistic(LogisticRegression.Options)
         case trees(GradientBoostedTrees.Options)
-
-        /// A short name of the model's kind, as `ModelFile.kind` names it.
-        public var kind: String {
-            switch self {
-            case .logistic: "logistic"
-            case .trees: "trees"
-            }
-        }
     }
 
     /// How training is going, from whichever model is being fitted.
@@ -50,12 +42,17 @@ extension ModelFile {
 }
 
 extension ModelFile.Model {
+    /// The model made ready to score (see `ModelFile.scorer`), reading margins through `calibrator`.
+    public func scorer(width: Int? = nil, calibrator: Calibrator? = nil) -> ModelFile.Scorer {
+        switch self {
+        case .logistic(let m): ModelFile.Scorer(model: .logistic(m), calibrator: calibrator)
+        case .trees(let m): ModelFile.Scorer(model: .trees(m.scorer(width: width)), calibrator: calibrator)
+        }
+    }
+
     /// The log-odds of every row, on `threads` threads.
     public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
-        switch self {
-        case .logistic(let m): m.margins(matrix, threads: threads)
-        case .trees(let m): m.scorer(width: matrix.width).margins(matrix, threads: threads)
-        }
+        scorer(width: matrix.width).margins(matrix, threads: threads)
     }
 
     /// Trains the recipe's model on `batch` (made by `extractor`), no calibration; trees stop early

@@ -81,12 +81,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
 
     /// The model made ready to score many batches (a tree ensemble's layout is built once, and
     /// how matrices of `width` columns feed it).
-    public func scorer(width: Int? = nil) -> Scorer {
-        switch model {
-        case .logistic(let m): Scorer(model: .logistic(m), calibrator: calibrator)
-        case .trees(let m): Scorer(model: .trees(m.scorer(width: width)), calibrator: calibrator)
-        }
-    }
+    public func scorer(width: Int? = nil) -> Scorer { model.scorer(width: width, calibrator: calibrator) }
 
     /// A model ready to score, with its calibrator.
     public struct Scorer: Sendable {
@@ -107,14 +102,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
 
         /// The probability of an overturn for every row, on `threads` threads.
         public func probabilities(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
-            let m = margins(matrix, threads: threads)
-            guard let calibrator else { return m.map(sigmoid) }
-            return m.map { calibrator.probability(margin: $0) }
-        }
-
-        /// The probability a margin reads as.
-        public func probability(margin: Double) -> Double {
-            calibrator?.probability(margin: margin) ?? sigmoid(margin)
+            margins(matrix, threads: threads).map { calibrator.probability(margin: $0) }
         }
     }
 
