@@ -100,9 +100,9 @@ public struct Evaluation: Sendable, Equatable, Codable {
         let m = Double(positives.count)
         let n = Double(negatives.count)
         guard m >= 2 && n >= 2 && auc.isFinite else { return Interval(lower: .nan, upper: .nan) }
-        let all = midranks(scores)
-        let amongPositives = midranks(positives.map { scores[$0] })
-        let amongNegatives = midranks(negatives.map { scores[$0] })
+        let all = Metrics.midranks(scores)
+        let amongPositives = Metrics.midranks(positives.map { scores[$0] })
+        let amongNegatives = Metrics.midranks(negatives.map { scores[$0] })
         // Negatives below a positive (ties one half) = its rank among all − its rank among positives.
         let v10 = positives.indices.map { (all[positives[$0]] - amongPositives[$0]) / n }
         let v01 = negatives.indices.map { 1 - (all[negatives[$0]] - amongNegatives[$0]) / m }
@@ -112,20 +112,6 @@ public struct Evaluation: Sendable, Equatable, Codable {
         }
         let se = (variance(v10) / m + variance(v01) / n).squareRoot()
         return Interval(lower: max(0, auc - 1.959964 * se), upper: min(1, auc + 1.959964 * se))
-    }
-
-    /// Ranks from 1, ties given the mean of the ranks they span.
-    static func midranks(_ values: [Double]) -> [Double] {
-        let order = values.indices.sorted { values[$0] < values[$1] }
-        var ranks = [Double](repeating: 0, count: values.count)
-        var i = 0
-        while i < order.count {
-            var j = i
-            while j + 1 < order.count && values[order[j + 1]] == values[order[i]] { j += 1 }
-            for k in i...j { ranks[order[k]] = Double(i + j) / 2 + 1 }
-            i = j + 1
-        }
-        return ranks
     }
 
     /// The ROC curve's corners: (false positive rate, true positive rate) from (0, 0) to (1, 1), one

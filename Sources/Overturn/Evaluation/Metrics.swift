@@ -41,22 +41,29 @@ public struct Metrics: Sendable, Equatable, Codable {
     /// The area under the ROC curve: the chance that a random positive scores above a random
     /// negative, ties counting one half (the Mann–Whitney statistic).
     public static func auc(labels: [Float], scores: [Double]) -> Double {
-        let order = scores.indices.sorted { scores[$0] < scores[$1] }
+        let ranks = midranks(scores)
         var positives = 0.0
-        var rankSum = 0.0
+        var rankSum = 0.0  // half-integers: exact in a Double, whatever the order of the sum
+        for (y, rank) in zip(labels, ranks) where y == 1 {
+            positives += 1
+            rankSum += rank
+        }
+        let negatives = Double(scores.count) - positives
+        guard positives > 0 && negatives > 0 else { return .nan }
+        return (rankSum - positives * (positives + 1) / 2) / (positives * negatives)
+    }
+
+    /// Ranks from 1, ties given the mean of the ranks they span.
+    static func midranks(_ values: [Double]) -> [Double] {
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var ranks = [Double](repeating: 0, count: values.count)
         var i = 0
         while i < order.count {
             var j = i
-            while j + 1 < order.count && scores[order[j + 1]] == scores[order[i]] { j += 1 }
-            let averageRank = Double(i + j) / 2 + 1
-            for k in i...j where labels[order[k]] == 1 {
-                positives += 1
-                rankSum += averageRank
-            }
+            while j + 1 < order.count && values[order[j + 1]] == values[order[i]] { j += 1 }
+            for k in i...j { ranks[order[k]] = Double(i + j) / 2 + 1 }
             i = j + 1
         }
-        let negatives = Double(order.count) - positives
-        guard positives > 0 && negatives > 0 else { return .nan }
-        return (rankSum - positives * (positives + 1) / 2) / (positives * negatives)
+        return ranks
     }
 }

@@ -76,23 +76,21 @@ extension Recourse {
 
     /// The recourse as lines for a person (after a waterfall).
     public var text: String {
-        func percent(_ p: Double) -> String { Self.percent(p) }
-        func line(_ o: Option) -> String { words(o) }
         var text = ""
         if changeable == 0 {
             return "  No actionable input can change for this claim (none in the schema, or blank, or at its bound).\n"
         }
         if probability >= target {
-            text += "  Already at or above the target of \(percent(target)).\n"
+            text += "  Already at or above the target of \(Self.percent(target)).\n"
         } else if let plan {
-            text += "  The cheapest changes that reach \(percent(target)):\n    \(line(plan))\n"
+            text += "  The cheapest changes that reach \(Self.percent(target)):\n    \(words(plan))\n"
         } else {
-            text += "  No change to the actionable inputs reaches \(percent(target))"
+            text += "  No change to the actionable inputs reaches \(Self.percent(target))"
             text += exhaustive ? " (every combination tried).\n" : " (none found in the combinations tried).\n"
         }
         if !singles.isEmpty {
             text += "  The single changes that raise it most:\n"
-            for o in singles { text += "    \(line(o))\n" }
+            for o in singles { text += "    \(words(o))\n" }
         }
         return text
     }

@@ -501,25 +501,7 @@ public final class CSVReader {
             buffer = grown
             capacity = min(capacity * 2, maxRecordBytes)
         }
-        while true {
-            let want = min(capacity - end, remaining)
-            if want == 0 {
-                atEOF = true
-                return
-            }
-            let n = read(fd, buffer + end, want)
-            if n > 0 {
-                end += n
-                remaining -= n
-                return
-            }
-            if n == 0 {
-                atEOF = true
-                return
-            }
-            if errno == EINTR { continue }
-            throw CSVError.readFailed(file: file, reason: Self.errnoText())
-        }
+        _ = try readMore()
     }
 
     /// Skips the row at `position`, which does not fit in `maxRecordBytes`, without keeping it: to
@@ -566,17 +548,18 @@ public final class CSVReader {
         nextLine += 1 + newlines
     }
 
-    /// Reads into the empty buffer; `false` at the end of the input.
+    /// Reads more of the input after `end`, into the room left in the buffer (there is some);
+    /// `false` at the end of the input.
     private func readMore() throws -> Bool {
         while true {
-            let want = min(capacity, remaining)
+            let want = min(capacity - end, remaining)
             if want == 0 {
                 atEOF = true
                 return false
             }
-            let n = read(fd, buffer, want)
+            let n = read(fd, buffer + end, want)
             if n > 0 {
-                end = n
+                end += n
                 remaining -= n
                 return true
             }

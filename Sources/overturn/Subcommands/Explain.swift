@@ -1,8 +1,6 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Overturn
-import Synchronization
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(

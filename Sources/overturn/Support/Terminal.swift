@@ -12,12 +12,16 @@ enum Terminal {
     /// Prints a line to standard error, unless `--quiet`.
     static func say(_ text: String) {
         guard !quiet else { return }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        line(text)
     }
 
     /// Prints an error line to standard error, whatever `--quiet` says.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(("error: " + text + "\n").utf8))
+        line("error: " + text)
+    }
+
+    private static func line(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     /// Redraws the progress line in place (a terminal only; pipes and logs stay clean).
