@@ -127,7 +127,16 @@ public struct Worklist: Sendable {
 
     /// The selected claims' expected recovery: Σ probability × amount (before costs).
     public func expectedRecovery(_ claims: [Claim]) -> Double {
-        entries.filter(\.selected).reduce(0) { $0 + claims[$1.claim].probability * (claims[$1.claim].amount ?? 0) }
+        Self.expected(entries.filter(\.selected), claims: claims).recovery
+    }
+
+    /// What some entries are expected to bring: wins (Σ probability) and recovery (Σ probability ×
+    /// amount, before costs; a claim without an amount adds nothing).
+    public static func expected(_ entries: [Entry], claims: [Claim]) -> (wins: Double, recovery: Double) {
+        entries.reduce((0, 0)) { sum, e in
+            let c = claims[e.claim]
+            return (sum.wins + c.probability, sum.recovery + c.probability * (c.amount ?? 0))
+        }
     }
 }
 

@@ -86,12 +86,19 @@ struct Evaluate: ParsableCommand {
         }
     }
 
-    /// One model's probabilities on the test rows.
+    /// One model's probabilities on the test rows, measured.
     struct Measured {
         var name: String
         var labels: [Float]
         var probabilities: [Double]
         var evaluation: Evaluation
+
+        init(name: String, labels: [Float], probabilities: [Double]) {
+            self.name = name
+            self.labels = labels
+            self.probabilities = probabilities
+            evaluation = Evaluation(labels: labels, probabilities: probabilities)
+        }
     }
 
     func run() throws {
@@ -108,9 +115,7 @@ struct Evaluate: ParsableCommand {
             let p = file.scorer(width: file.extractor.width).probabilities(
                 FeatureMatrix(rows: test, of: batch.matrix), threads: threads)
             measured.append(
-                Measured(
-                    name: path, labels: labels, probabilities: p,
-                    evaluation: Evaluation(labels: labels, probabilities: p)))
+                Measured(name: path, labels: labels, probabilities: p))
             design = split == nil ? "\(grouped(test.count)) rows" : splitDescription(split!, of: batch)
         }
         let trained = algorithms.isEmpty && models.isEmpty ? Algorithm.allCases : algorithms
@@ -139,9 +144,7 @@ struct Evaluate: ParsableCommand {
                             training: .init(dataFile: input, rows: split.train.count, positiveRows: 0, rejectedRows: 0))
                         let p = file.probabilities(FeatureMatrix(rows: split.test, of: batch.matrix), threads: threads)
                         measured.append(
-                            Measured(
-                                name: name, labels: labels, probabilities: p,
-                                evaluation: Evaluation(labels: labels, probabilities: p)))
+                            Measured(name: name, labels: labels, probabilities: p))
                         design = splitDescription(split, of: batch)
                     } else {
                         try checkOutcomes(batch.labels, what: "the rows")
@@ -154,9 +157,7 @@ struct Evaluate: ParsableCommand {
                             threads: threads
                         ) { Terminal.progress("\(name): fold \($0) of \($1)…") }
                         measured.append(
-                            Measured(
-                                name: name, labels: batch.labels, probabilities: p,
-                                evaluation: Evaluation(labels: batch.labels, probabilities: p)))
+                            Measured(name: name, labels: batch.labels, probabilities: p))
                         design =
                             "\(folds)-fold stratified cross-validation over \(grouped(batch.matrix.rowCount)) rows"
                     }

@@ -311,8 +311,7 @@ struct Rank: ParsableCommand {
         out += "Selected by expected value; urgent ones (due within \(urgentDays) days) come first.\n\n"
         out += "| group | claims | expected wins | expected recovery |\n|---|---:|---:|---:|\n"
         func row(_ name: String, _ entries: [Worklist.Entry]) {
-            let wins = entries.reduce(0) { $0 + claims[$1.claim].probability }
-            let recovery = entries.reduce(0) { $0 + claims[$1.claim].probability * (claims[$1.claim].amount ?? 0) }
+            let (wins, recovery) = Worklist.expected(entries, claims: claims)
             out += "| \(name) | \(grouped(entries.count)) | \(String(format: "%.1f", wins)) | \(money(recovery)) |\n"
         }
         row("**selected**", selected)
