@@ -291,10 +291,31 @@ func files(in folder: URL) throws -> [String] {
         _ = try overturn(
             ["train", "train.csv", "--algorithm", "trees", "--trees", "10", "--categories", "native", "-o", "n.json"],
             in: folder)
-        let refused = try overturn(["export", "--to", "xgboost", "n.json", "-o", "n.xgb.json"], in: folder)
+        let native = try overturn(["export", "--to", "xgboost", "n.json", "-o", "n.xgb.json"], in: folder)
+        #expect(native.status == 0)
+        #expect(native.err.contains("and 4 more (payer (level number), plan_type (level number)"))
+        let nativeJSON = try String(contentsOf: folder.appendingPathComponent("n.xgb.json"), encoding: .utf8)
+        #expect(nativeJSON.contains("\"split_type\":[1,"))
+
+        // The matrix it reads: the extractor's columns, then the four level numbers.
+        let features = try overturn(["features", "train.csv", "--model", "n.json", "-o", "f"], in: folder)
+        #expect(features.status == 0)
+        let columns = try String(contentsOf: folder.appendingPathComponent("f/columns.txt"), encoding: .utf8)
+            .split(separator: "\n")
+        #expect(
+            columns.suffix(4) == [
+                "payer (level number)", "plan_type (level number)", "state (level number)",
+                "denial_reason (level number)",
+            ])
+        let both = try overturn(
+            ["features", "train.csv", "--model", "n.json", "--extractor", "f/extractor.json", "-o", "g"], in: folder)
+        #expect(both.status != 0 && both.err.contains("give --extractor or --model, not both"))
+
+        _ = try overturn(["train", "train.csv", "--algorithm", "logistic", "-o", "l.json"], in: folder)
+        let refused = try overturn(["export", "--to", "xgboost", "l.json", "-o", "l.xgb.json"], in: folder)
         #expect(refused.status != 0)
-        #expect(refused.err.contains("train with --categories one-hot to export"))
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("n.xgb.json").path))
+        #expect(refused.err.contains("l.json: only tree models can be exported to XGBoost"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("l.xgb.json").path))
     }
 
     @Test func trainingOnOneClassFailsClearly() throws {

@@ -7,8 +7,13 @@ import Foundation
 /// matrix for `scipy.sparse.csr_matrix((data, indices, indptr), shape=(rows, width))` — plus
 /// `labels.npy` (float32, NaN where blank), `columns.txt` (one column name a line), `ids.txt` (one row
 /// id a line) and `extractor.json` (the fitted extractor, for `--extractor` on later files).
+/// `columnNames` name a matrix wider than the extractor's (`ModelFile.xgboostMatrix`).
 public enum FeatureExport {
-    public static func write(_ batch: FeatureBatch, extractor: FeatureExtractor, to folder: String) throws {
+    public static func write(
+        _ batch: FeatureBatch, extractor: FeatureExtractor, columnNames: [String]? = nil, to folder: String
+    ) throws {
+        let names = columnNames ?? extractor.columnNames
+        precondition(names.count == batch.matrix.width)
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
@@ -19,7 +24,7 @@ public enum FeatureExport {
         try NPYFile.write(m.columns, to: "\(folder)/indices.npy")
         try NPYFile.write(m.values, to: "\(folder)/data.npy")
         try NPYFile.write(batch.labels, to: "\(folder)/labels.npy")
-        try writeLines(extractor.columnNames, to: "\(folder)/columns.txt")
+        try writeLines(names, to: "\(folder)/columns.txt")
         try writeLines(batch.ids, to: "\(folder)/ids.txt")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

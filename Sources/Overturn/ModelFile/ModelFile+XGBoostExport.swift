@@ -4,36 +4,87 @@ extension ModelFile {
     /// A model that cannot be written as XGBoost JSON.
     public enum ExportError: Error, Equatable, CustomStringConvertible {
         case notTrees
-        case categoricalFeature(String)
 
         public var description: String {
             switch self {
             case .notTrees: "only tree models can be exported to XGBoost"
-            case .categoricalFeature(let name):
-                "the trees split the category \"\(name)\" as a group of levels, which XGBoost's numeric splits cannot say; train with --categories one-hot to export"
             }
         }
+    }
+
+    /// A column an exported XGBoost model reads after the extractor's: one per tree feature that reads
+    /// a whole category block as one value.
+    public struct AppendedColumn: Sendable, Equatable {
+        /// `payer (level number)` or `payer (target statistic)`.
+        public var name: String
+        /// The tree feature it holds.
+        public var feature: Int
+        /// XGBoost splits it as a category (a set of level numbers) rather than a number.
+        public var categorical: Bool
+    }
+
+    /// The columns after the extractor's that `xgboostJSON()` reads, in order: for each tree feature
+    /// that groups category levels (`--categories native` or `both`), the number of the row's level
+    /// within the block (0 for the block's first column, as `columns.txt` lists them); for each
+    /// target-statistics feature, the row's level's statistic. Empty for one-hot and imported models.
+    public var xgboostAppendedColumns: [AppendedColumn] {
+        guard let ensemble = trees else { return [] }
+        return ensemble.features.enumerated().compactMap { f, feature in
+            if feature.encoding != nil {
+                return AppendedColumn(name: "\(feature.name) (target statistic)", feature: f, categorical: false)
+            }
+            if feature.kind == .categorical {
+                return AppendedColumn(name: "\(feature.name) (level number)", feature: f, categorical: true)
+            }
+            return nil
+        }
+    }
+
+    /// `matrix` (the extractor's columns) with `xgboostAppendedColumns` after them: the matrix the
+    /// exported XGBoost model scores as Overturn scores `matrix`. Every appended value is stored, a
+    /// level number 0 included (a category block always holds one level); a row with none of a
+    /// block's columns (which extraction never writes) gets NaN, missing, as Overturn reads it.
+    public func xgboostMatrix(_ matrix: FeatureMatrix) -> FeatureMatrix {
+        let appended = xgboostAppendedColumns
+        guard let ensemble = trees, !appended.isEmpty else { return matrix }
+        let features = appended.map { ensemble.features[$0.feature] }
+        var offsets = [0]
+        var columns: [Int32] = []
+        var values: [Float] = []
+        offsets.reserveCapacity(matrix.rowCount + 1)
+        for i in 0..<matrix.rowCount {
+            let row = matrix.row(i)
+            columns += row.columns
+            values += row.values
+            for (a, feature) in features.enumerated() {
+                let block = feature.column..<(feature.column + feature.levels)
+                let level = row.columns.first { block.contains(Int($0)) }.map { Int($0) - feature.column }
+                columns.append(Int32(matrix.width + a))
+                values.append(level.map { feature.encoding?[$0] ?? Float($0) } ?? .nan)
+            }
+            offsets.append(columns.count)
+        }
+        return FeatureMatrix(
+            width: matrix.width + appended.count, rowOffsets: offsets, columns: columns, values: values)
     }
 
     /// The tree model as an XGBoost JSON model (`binary:logistic`, gbtree) that `xgb.Booster(model_file=…)`
     /// loads and scores as Overturn does.
     ///
-    /// XGBoost's features are the extractor's columns (`f0` … in `overturn features` order): feed it
-    /// the dense matrix of those columns, 0 where the CSR matrix stores nothing and NaN for a missing
-    /// number (a sparse input would read absent entries as missing). Overturn's `x <= t` becomes
-    /// XGBoost's `x < nextUp(t)`; leaf values and the base score are rounded to Float as XGBoost
-    /// stores them.
+    /// XGBoost's features are the extractor's columns (`f0` … in `overturn features` order) followed
+    /// by `xgboostAppendedColumns`: feed it `xgboostMatrix` as a dense matrix, 0 where the CSR matrix
+    /// stores nothing and NaN for a missing number (a sparse input would read absent entries as
+    /// missing); `overturn features --model` writes it. Overturn's `x <= t` becomes XGBoost's
+    /// `x < nextUp(t)`; a group of levels going left becomes XGBoost's categorical split, whose
+    /// `categories` are the levels going right. Leaf values and the base score are rounded to Float as
+    /// XGBoost stores them.
     public func xgboostJSON() throws -> Data {
         guard let ensemble = trees else { throw ExportError.notTrees }
-        let width = extractor.width
-        for tree in ensemble.trees {
-            for f in tree.feature where f >= 0 {
-                let feature = ensemble.features[Int(f)]
-                if feature.kind == .categorical || feature.encoding != nil {
-                    throw ExportError.categoricalFeature(feature.name)
-                }
-            }
-        }
+        let appended = xgboostAppendedColumns
+        let width = extractor.width + appended.count
+        // The XGBoost column each tree feature is read from.
+        var column = ensemble.features.map(\.column)
+        for (a, extra) in appended.enumerated() { column[extra.feature] = extractor.width + a }
         // Written by hand: XGBoost reads a float written without a point ("1") as an integer and
         // refuses it, which is what JSONSerialization writes for 1.0.
         func number(_ v: Float) -> String {
@@ -51,9 +102,25 @@ extension ModelFile {
                 parents[Int(tree.right[i])] = i
             }
             let leaf = tree.feature.map { $0 < 0 }
+            // Categorical splits: XGBoost sends the levels it lists right, Overturn's set goes left.
+            var categoryNodes: [Int] = []
+            var segments: [Int] = []
+            var categories: [Int] = []
+            for i in 0..<n where tree.categorySet[i] >= 0 {
+                let goesLeft = Set(tree.categorySets[Int(tree.categorySet[i])])
+                let levels = ensemble.features[Int(tree.feature[i])].levels
+                categoryNodes.append(i)
+                segments.append(categories.count)
+                categories += (0..<levels).filter { !goesLeft.contains(Int32($0)) }
+            }
+            let sizes = zip(segments, segments.dropFirst() + [categories.count]).map { $1 - $0 }
+            let categorical = tree.categorySet.map { $0 >= 0 }
             let fields = [
                 "\"base_weights\":" + floats(tree.value.map { Float($0) }),
-                "\"categories\":[],\"categories_nodes\":[],\"categories_segments\":[],\"categories_sizes\":[]",
+                "\"categories\":" + ints(categories),
+                "\"categories_nodes\":" + ints(categoryNodes),
+                "\"categories_segments\":" + ints(segments),
+                "\"categories_sizes\":" + ints(sizes),
                 "\"default_left\":" + ints((0..<n).map { !leaf[$0] && tree.defaultLeft[$0] ? 1 : 0 }),
                 "\"id\":\(t)",
                 "\"left_children\":" + ints((0..<n).map { leaf[$0] ? -1 : Int(tree.left[$0]) }),
@@ -61,10 +128,12 @@ extension ModelFile {
                 "\"parents\":" + ints(parents),
                 "\"right_children\":" + ints((0..<n).map { leaf[$0] ? -1 : Int(tree.right[$0]) }),
                 "\"split_conditions\":"
-                    + floats((0..<n).map { leaf[$0] ? Float(tree.value[$0]) : tree.threshold[$0].nextUp }),
-                "\"split_indices\":"
-                    + ints((0..<n).map { leaf[$0] ? 0 : ensemble.features[Int(tree.feature[$0])].column }),
-                "\"split_type\":" + ints([Int](repeating: 0, count: n)),
+                    + floats(
+                        (0..<n).map {
+                            leaf[$0] ? Float(tree.value[$0]) : categorical[$0] ? 0 : tree.threshold[$0].nextUp
+                        }),
+                "\"split_indices\":" + ints((0..<n).map { leaf[$0] ? 0 : column[Int(tree.feature[$0])] }),
+                "\"split_type\":" + ints(categorical.map { $0 ? 1 : 0 }),
                 "\"sum_hessian\":" + floats(tree.cover.map { Float($0) }),
                 "\"tree_param\":{\"num_deleted\":\"0\",\"num_feature\":\"\(width)\",\"num_nodes\":\"\(n)\",\"size_leaf_vector\":\"1\"}",
             ]
@@ -78,8 +147,16 @@ extension ModelFile {
             + "\"iteration_indptr\":" + ints(Array(0...count)) + ","
             + "\"tree_info\":" + ints([Int](repeating: 0, count: count)) + ","
             + "\"trees\":[" + trees.joined(separator: ",") + "]},\"name\":\"gbtree\"}"
+        // Feature types only when some are categories, as XGBoost writes a model trained on a matrix
+        // without them.
+        var types: [String] = []
+        if appended.contains(where: \.categorical) {
+            types = [String](repeating: "\"float\"", count: extractor.width)
+            types += appended.map { $0.categorical ? "\"c\"" : "\"float\"" }
+        }
         let learner =
-            "{\"attributes\":{},\"feature_names\":[],\"feature_types\":[],\"gradient_booster\":" + booster + ","
+            "{\"attributes\":{},\"feature_names\":[],\"feature_types\":[" + types.joined(separator: ",")
+            + "],\"gradient_booster\":" + booster + ","
             + "\"learner_model_param\":{\"base_score\":\"[\(number(baseProbability))]\",\"boost_from_average\":\"1\","
             + "\"num_class\":\"0\",\"num_feature\":\"\(width)\",\"num_target\":\"1\"},"
             + "\"objective\":{\"name\":\"binary:logistic\",\"reg_loss_param\":{\"scale_pos_weight\":\"1\"}}}"

@@ -7,13 +7,17 @@ struct Export: ParsableCommand {
         abstract: "Write a tree model for another library: XGBoost's JSON format.",
         discussion: """
             XGBoost (and through it XGBoost4J-Spark) then scores the model as Overturn does. Its \
-            features are the model's feature columns in order (f0, f1, …: the columns `overturn \
-            features --extractor` writes); give it the dense matrix of those columns, with 0 where the \
-            CSR matrix stores nothing and NaN for a missing number. Trees whose splits group \
-            category levels cannot be written (train with --categories one-hot to export).
+            features are the model's feature columns in order (f0, f1, …), followed, for trees that \
+            split a category as a group of levels, by one column per such category holding the row's \
+            level number (an XGBoost categorical feature) or its target statistic. `overturn features \
+            --model` writes exactly that matrix; give XGBoost its dense form, with 0 where the CSR \
+            matrix stores nothing and NaN for a missing number.
 
-              overturn train past.csv --algorithm trees --categories one-hot -o model.json
+              overturn train past.csv --algorithm trees -o model.json
               overturn export --to xgboost model.json -o model.xgb.json
+              overturn features new.csv --model model.json -o new-features/
+
+            In Python: xgboost.Booster(model_file="model.xgb.json").inplace_predict(dense_matrix)
             """)
 
     enum Target: String, ExpressibleByArgument, CaseIterable {
@@ -43,8 +47,13 @@ struct Export: ParsableCommand {
         let out = try OutputFile(path: output)
         try out.write(data)
         try out.commit()
+        let appended = file.xgboostAppendedColumns
         Terminal.say(
-            "wrote \(output): \(file.trees?.trees.count ?? 0) trees over \(file.extractor.width) feature columns")
+            "wrote \(output): \(file.trees?.trees.count ?? 0) trees over \(file.extractor.width) feature columns"
+                + (appended.isEmpty
+                    ? ""
+                    : " and \(appended.count) more (\(appended.map(\.name).joined(separator: ", ")); "
+                        + "`overturn features --model \(model)` writes them)"))
         if let calibrator = file.calibrator {
             Terminal.say(
                 "note: XGBoost has no place for the model's \(calibrator.method.rawValue) calibrator: its margins are "

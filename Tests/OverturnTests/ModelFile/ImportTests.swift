@@ -75,18 +75,31 @@ private func sampleTrees(_ options: GradientBoostedTrees.Options) throws -> (Mod
     }
 
     /// Trees trained here on the claims sample (Fixtures/make_export_fixture.py), exported to
-    /// XGBoost JSON: the export is byte for byte the one XGBoost scored, and XGBoost's
+    /// XGBoost JSON, once per way of splitting categories (a group of levels becomes an XGBoost
+    /// categorical split on an appended level-number column; a target statistic a numeric split on an
+    /// appended column): the export is byte for byte the one XGBoost scored, and XGBoost's
     /// probabilities on the first 300 rows equal Overturn's to 1e-6.
-    @Test func exportedTreesScoreInXGBoostAsInOverturn() throws {
+    @Test(arguments: [
+        ("xgboost-export", GradientBoostedTrees.Options.CategorySplits.oneHot, 0),
+        ("xgboost-export-native", .native, 4),
+        ("xgboost-export-target-statistics", .targetStatistics, 4),
+    ])
+    func exportedTreesScoreInXGBoostAsInOverturn(
+        name: String, categories: GradientBoostedTrees.Options.CategorySplits, groupedCategories: Int
+    ) throws {
         var options = GradientBoostedTrees.Options()
         options.trees = 20
         options.maxLeaves = 15
-        options.categories = .oneHot
+        options.categories = categories
         options.validationFraction = 0
         let (file, batch) = try sampleTrees(options)
         let exported = try file.xgboostJSON()
-        #expect(exported == (try Data(contentsOf: URL(fileURLWithPath: fixture("xgboost-export.json")))))
-        let text = try String(contentsOfFile: fixture("xgboost-export-expected.csv"), encoding: .utf8)
+        #expect(exported == (try Data(contentsOf: URL(fileURLWithPath: fixture("\(name).json")))))
+        // The claims schema's four categories (payer, plan type, state, denial reason).
+        let appended = file.xgboostAppendedColumns
+        #expect(appended.count == groupedCategories)
+        #expect(appended.allSatisfy { $0.categorical == (categories == .native) })
+        let text = try String(contentsOfFile: fixture("\(name)-expected.csv"), encoding: .utf8)
         let xgboost = text.split(separator: "\n").dropFirst().map { Double($0.split(separator: ",")[1])! }
         let ours = file.probabilities(batch.matrix)
         #expect(xgboost.count == 300)
@@ -94,12 +107,29 @@ private func sampleTrees(_ options: GradientBoostedTrees.Options) throws -> (Mod
         #expect(worst < 1e-6)
     }
 
-    @Test func groupsOfCategoryLevelsDoNotExport() throws {
+    /// The matrix an export reads: the extractor's columns unchanged, then per grouped category the
+    /// row's level number (its stored column's place in the block), stored even when it is 0.
+    @Test func exportMatrixAppendsLevelNumbers() throws {
         var options = GradientBoostedTrees.Options()
-        options.trees = 5
+        options.trees = 3
         options.categories = .native
-        let (file, _) = try sampleTrees(options)
-        #expect(throws: ModelFile.ExportError.self) { try file.xgboostJSON() }
+        let (file, batch) = try sampleTrees(options)
+        let appended = file.xgboostAppendedColumns
+        let features = file.trees!.features
+        #expect(!appended.isEmpty && appended.allSatisfy { $0.categorical && $0.name.hasSuffix(" (level number)") })
+        let wide = file.xgboostMatrix(batch.matrix)
+        #expect(wide.width == batch.matrix.width + appended.count && wide.rowCount == batch.matrix.rowCount)
+        for i in [0, 1, 17, 4_999] {
+            let (narrow, _) = batch.matrix.row(i)
+            let (columns, values) = wide.row(i)
+            #expect(Array(columns.prefix(narrow.count)) == Array(narrow))
+            for (a, extra) in appended.enumerated() {
+                let feature = features[extra.feature]
+                let k = columns.firstIndex(of: Int32(batch.matrix.width + a))!
+                let stored = narrow.first { $0 >= feature.column && $0 < feature.column + feature.levels }!
+                #expect(values[k] == Float(Int(stored) - feature.column))
+            }
+        }
     }
 
     @Test func whatCannotBeImportedIsSaid() throws {
