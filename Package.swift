@@ -19,13 +19,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // Inline C functions: software prefetch for the histogram loop, AVX-512 detection.
+        // Inline C functions: software prefetch for the histogram loop, AVX2 and AVX-512 detection.
         .systemLibrary(name: "CIntrinsics", path: "Sources/CIntrinsics"),
-        // The tree scorer's SIMD loop, on its own so that it can be compiled a second time for AVX-512.
+        // The tree scorer's and TreeSHAP's SIMD loops, on their own so that they can be compiled again
+        // for newer processors (`newerProcessorKernels`).
         .target(name: "OverturnKernels", swiftSettings: optimizedInDebug),
         .target(
             name: "Overturn",
-            dependencies: ["COpenBLAS", "CIntrinsics", "OverturnKernels"] + avx512Kernels.map { .target(name: $0.name) },
+            dependencies: ["COpenBLAS", "CIntrinsics", "OverturnKernels"]
+                + newerProcessorKernels.map { .target(name: $0.name) },
             swiftSettings: optimizedInDebug
         ),
         .executableTarget(
@@ -38,22 +40,23 @@ let package = Package(
         ),
         .testTarget(name: "OverturnTests", dependencies: ["Overturn"], exclude: ["Fixtures"]),
         .testTarget(name: "overturnCLITests", dependencies: ["overturn", "Overturn"]),
-    ] + avx512Kernels
+    ] + newerProcessorKernels
 )
 
 /// The tests train models on real data: without optimization the debug build is ~50× slower in the
 /// numeric loops, which would make `swift test` take minutes.
 var optimizedInDebug: [SwiftSetting] { [.unsafeFlags(["-O"], .when(configuration: .debug))] }
 
-/// On x86-64, `OverturnKernels`' loop compiled for AVX-512 processors, which the scorer calls only
-/// where the processor has AVX-512 (`overturn_has_avx512`); elsewhere there is nothing to add.
-var avx512Kernels: [Target] {
+/// On x86-64, `OverturnKernels`' loops compiled for AVX-512 processors and for AVX2 ones (Haswell and
+/// later, AMD Zen), from one source file; the library calls the newest the processor runs
+/// (`overturn_has_avx512`, `overturn_has_avx2`). Elsewhere there is nothing to add.
+var newerProcessorKernels: [Target] {
     #if arch(x86_64)
-        [
+        [("OverturnKernelsAVX512", "skylake-avx512"), ("OverturnKernelsAVX2", "haswell")].map { name, cpu in
             .target(
-                name: "OverturnKernelsAVX512", dependencies: ["OverturnKernels"],
-                swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "skylake-avx512"])])
-        ]
+                name: name, dependencies: ["OverturnKernels"],
+                swiftSettings: [.unsafeFlags(["-O", "-target-cpu", cpu])])
+        }
     #else
         []
     #endif

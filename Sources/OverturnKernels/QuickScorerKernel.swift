@@ -1,7 +1,7 @@
 /// QuickScorer's inner loop (Lucchese et al., SIGIR 2015), eight rows at a time in SIMD lanes (the
-/// vectorized form of Lucchese et al., SIGIR 2016): the one loop in Overturn that is compiled twice,
-/// here for any x86-64 or ARM processor and in `OverturnKernelsAVX512` for processors with AVX-512,
-/// where a step is a compare into a mask register and a masked AND (see `TreeEnsembleScorer`).
+/// vectorized form of Lucchese et al., SIGIR 2016): compiled here for any x86-64 or ARM processor,
+/// and again in `OverturnKernelsAVX2` and `OverturnKernelsAVX512` for processors with those (with
+/// AVX-512 a step is a compare into a mask register and a masked AND; see `TreeEnsembleScorer`).
 ///
 /// No dependency on the rest of Overturn: the tables are plain pointers, made and owned by
 /// `QuickScorer` in the Overturn module.

@@ -1,7 +1,8 @@
 /// TreeSHAP's inner loop when contributions go to at most 16 columns (an explanation's input
 /// columns): each row sums the 16-number table rows its directions pick in a tree's groups, two
-/// vector additions each with AVX-512, and adds the sum to its contributions. Compiled here for any processor and again in `OverturnKernelsAVX512`; the tables
-/// are made by `TreeSHAP` in the Overturn module.
+/// vector additions each with AVX-512 (four with AVX2), and adds the sum to its contributions.
+/// Compiled here for any processor and again in `OverturnKernelsAVX2` and `OverturnKernelsAVX512`;
+/// the tables are made by `TreeSHAP` in the Overturn module.
 ///
 /// `@inlinable`: after editing, build from clean (see `QuickScorerKernel`).
 public enum TreeSHAPKernel {

@@ -4,6 +4,9 @@ import OverturnKernels
 #if canImport(OverturnKernelsAVX512)
     import OverturnKernelsAVX512
 #endif
+#if canImport(OverturnKernelsAVX2)
+    import OverturnKernelsAVX2
+#endif
 
 /// Exact path-dependent TreeSHAP (Lundberg et al. 2020): how much each tree feature moved a row's
 /// margin away from the model's expected margin. For every row, `expectedValue` plus the row's
@@ -31,8 +34,8 @@ import OverturnKernels
 /// Contributions go to output columns: feature `f`'s to `output[f]` (by default `f` itself), so
 /// that features summed into one column (an input's one-hot levels) cost one addition per group.
 /// With at most 16 output columns (`TreeSHAPKernel.width`), a group's table rows hold all 16 and a
-/// row adds its table row with two vector additions (`TreeSHAPKernel`, compiled for AVX-512 where
-/// the processor has it).
+/// row adds its table row with a few vector additions (`TreeSHAPKernel`, compiled for AVX2 and
+/// AVX-512 where the processor has them).
 public struct TreeSHAP: Sendable {
     /// The number of tree features a row has.
     public let width: Int
@@ -467,15 +470,25 @@ struct PathTree: Sendable {
         left: UnsafeMutablePointer<UInt8>, groups: Int, nodeStart: UnsafePointer<Int>, nodes: UnsafePointer<Int32>,
         index: UnsafeMutablePointer<UInt8>, kernel: QuickScorer.Kernel
     ) {
-        #if canImport(OverturnKernelsAVX512)
-            if kernel == .avx512 {
-                treeSHAPDirectionsAVX512(
+        switch kernel {
+        case .avx2:
+            #if canImport(OverturnKernelsAVX2)
+                OverturnKernelsAVX2.treeSHAPDirections(
                     block: block, columns: columns, inner: inner, innerCount: innerCount, feature: feature,
                     threshold: threshold, defaultLeft: defaultLeft, left: left, groups: groups, nodeStart: nodeStart,
                     nodes: nodes, index: index)
                 return
-            }
-        #endif
+            #endif
+        case .avx512:
+            #if canImport(OverturnKernelsAVX512)
+                OverturnKernelsAVX512.treeSHAPDirections(
+                    block: block, columns: columns, inner: inner, innerCount: innerCount, feature: feature,
+                    threshold: threshold, defaultLeft: defaultLeft, left: left, groups: groups, nodeStart: nodeStart,
+                    nodes: nodes, index: index)
+                return
+            #endif
+        case .portable: break
+        }
         TreeSHAPKernel.directions(
             block: block, columns: columns, inner: inner, innerCount: innerCount, feature: feature,
             threshold: threshold, defaultLeft: defaultLeft, left: left, groups: groups, nodeStart: nodeStart,
@@ -489,18 +502,21 @@ struct PathTree: Sendable {
         rows: Int, into phi: UnsafeMutablePointer<Double>, kernel: QuickScorer.Kernel
     ) {
         switch kernel {
-        case .portable:
-            TreeSHAPKernel.addRows(
-                tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
+        case .avx2:
+            #if canImport(OverturnKernelsAVX2)
+                OverturnKernelsAVX2.treeSHAPAddRows(
+                    tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
+                return
+            #endif
         case .avx512:
             #if canImport(OverturnKernelsAVX512)
-                treeSHAPAddRowsAVX512(
+                OverturnKernelsAVX512.treeSHAPAddRows(
                     tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
-            #else
-                TreeSHAPKernel.addRows(
-                    tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
+                return
             #endif
+        case .portable: break
         }
+        TreeSHAPKernel.addRows(tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
     }
 
     /// `w(m, d) = m!(d−1−m)!/d!` at `d·64 + m` for `d` up to 64 and `m < d`: the Shapley weight of

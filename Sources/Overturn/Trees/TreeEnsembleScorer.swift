@@ -5,6 +5,9 @@ import OverturnKernels
 #if canImport(OverturnKernelsAVX512)
     import OverturnKernelsAVX512
 #endif
+#if canImport(OverturnKernelsAVX2)
+    import OverturnKernelsAVX2
+#endif
 
 /// The trees of a model laid out for scoring, and the loops that score many rows through them.
 ///
@@ -156,28 +159,29 @@ struct QuickScorer: Sendable {
     static let maxLevels: Int32 = 4096
     private let storage: Storage
 
-    /// Which compilation of `QuickScorerKernel` runs.
-    enum Kernel: Sendable {
-        case portable, avx512
+    /// Which compilation of `OverturnKernels` (QuickScorer's and TreeSHAP's loops) runs.
+    enum Kernel: String, Sendable, CaseIterable {
+        case portable, avx2, avx512
 
-        /// AVX-512 where this build has it and the processor runs it, unless the environment says
-        /// `OVERTURN_KERNEL=portable` (to compare the two).
+        /// The newest this build has and the processor runs, unless the environment names one
+        /// that does (`OVERTURN_KERNEL=portable|avx2|avx512`, to compare them).
         static let best: Kernel = {
-            #if canImport(OverturnKernelsAVX512)
-                if overturn_has_avx512() != 0 && ProcessInfo.processInfo.environment["OVERTURN_KERNEL"] != "portable" {
-                    return .avx512
-                }
-            #endif
-            return .portable
+            let named = ProcessInfo.processInfo.environment["OVERTURN_KERNEL"].flatMap(Kernel.init(rawValue:))
+            if let named, available.contains(named) { return named }
+            return available.last!
         }()
 
-        /// The kernels this build has and this processor runs.
-        static var available: [Kernel] {
-            #if canImport(OverturnKernelsAVX512)
-                if overturn_has_avx512() != 0 { return [.portable, .avx512] }
+        /// The kernels this build has and this processor runs, oldest first.
+        static let available: [Kernel] = {
+            var kernels: [Kernel] = [.portable]
+            #if canImport(OverturnKernelsAVX2)
+                if overturn_has_avx2() != 0 { kernels.append(.avx2) }
             #endif
-            return [.portable]
-        }
+            #if canImport(OverturnKernelsAVX512)
+                if overturn_has_avx512() != 0 { kernels.append(.avx512) }
+            #endif
+            return kernels
+        }()
     }
 
     /// `width`: the number of tree features (at least one more than any feature a node splits on).
@@ -271,9 +275,16 @@ struct QuickScorer: Sendable {
         case .portable:
             QuickScorerKernel.leafSets(
                 tables, rows: x, stride: stride, count: count, visiting: features, visits, into: leaves)
+        case .avx2:
+            #if canImport(OverturnKernelsAVX2)
+                OverturnKernelsAVX2.quickScorerLeafSets(
+                    tables, rows: x, stride: stride, count: count, visiting: features, visits, into: leaves)
+            #else
+                preconditionFailure("this build has no AVX2 kernel")
+            #endif
         case .avx512:
             #if canImport(OverturnKernelsAVX512)
-                quickScorerLeafSetsAVX512(
+                OverturnKernelsAVX512.quickScorerLeafSets(
                     tables, rows: x, stride: stride, count: count, visiting: features, visits, into: leaves)
             #else
                 preconditionFailure("this build has no AVX-512 kernel")

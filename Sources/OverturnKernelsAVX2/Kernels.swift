@@ -1,0 +1,1 @@
+../OverturnKernelsAVX512/Kernels.swift
