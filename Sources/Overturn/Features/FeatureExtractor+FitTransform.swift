@@ -255,37 +255,73 @@ extension FeatureExtractor {
         }
 
         // Remap, then sort each row and merge the entries that now share a column (two rare codes
-        // in one `(other)`). Parts follow each other; their lines continue from the part before.
-        // The parts' raw entries, back to back, in the first part's storage (no second copy of a
-        // single part); then one pass remaps them in place (writing never overtakes reading).
+        // in one `(other)`): each part in its own storage, in place (writing never overtakes
+        // reading), the parts on threads of their own; `kept[p]` entries of part p remain, and its
+        // row offsets are rewritten to them.
+        var kept = [Int](repeating: 0, count: parts.count)
+        kept.withUnsafeMutableBufferPointer { keptBuffer in
+            let kept = SharedBuffer(keptBuffer)
+            parts.withUnsafeMutableBufferPointer { partsBuffer in
+                parallelFor(partsBuffer.count) { p in
+                    let partColumn = toMerged[p].map { keyColumn[$0] }
+                    kept.base[p] = Self.remap(&partsBuffer[p], columns: partColumn, ownColumns: ownColumns)
+                }
+            }
+        }
+
+        // The parts back to back in the first part's storage (no second copy of a single part);
+        // their lines continue from the part before.
         var columns = parts[0].columns
         var values = parts[0].values
         parts[0].columns = []
         parts[0].values = []
-        let total = columns.count + parts.dropFirst().reduce(0) { $0 + $1.columns.count }
-        columns.reserveCapacity(total)
-        values.reserveCapacity(total)
-        var partStart = [0]  // where each part's raw entries start
-        for p in parts.indices.dropFirst() {
-            partStart.append(columns.count)
-            columns += parts[p].columns
-            values += parts[p].values
-        }
-        var rowOffsets: [Int] = [0]
+        columns.removeSubrange(kept[0]...)
+        values.removeSubrange(kept[0]...)
+        columns.reserveCapacity(kept.reduce(0, +))
+        values.reserveCapacity(kept.reduce(0, +))
+        var rowOffsets: [Int] = parts[0].rowOffsets
         rowOffsets.reserveCapacity(parts.reduce(1) { $0 + $1.rowOffsets.count - 1 })
+        for p in parts.indices.dropFirst() {
+            let base = columns.count
+            columns += parts[p].columns[..<kept[p]]
+            values += parts[p].values[..<kept[p]]
+            rowOffsets += parts[p].rowOffsets.dropFirst().map { $0 + base }
+        }
         var ids: [String] = []
         var labels: [Float] = []
         var lines: [Int] = []
-        var write = 0
         var lineOffset = firstLine
-        for (p, part) in parts.enumerated() {
-            let partColumn = toMerged[p].map { keyColumn[$0] }
-            let base = partStart[p]
-            columns.withUnsafeMutableBufferPointer { c in
-                values.withUnsafeMutableBufferPointer { v in
-                    var read = base
-                    for r in 1..<part.rowOffsets.count {
-                        let end = base + part.rowOffsets[r]
+        for part in parts {
+            ids += part.ids
+            labels += part.labels
+            lines += part.lines.map { $0 + lineOffset }
+            for problem in part.problems {
+                var moved = problem
+                moved.location.line += lineOffset
+                report(moved)
+            }
+            lineOffset += part.linesRead
+        }
+
+        var batch = FeatureBatch(width: extractor.width)
+        batch.matrix = FeatureMatrix(width: extractor.width, rowOffsets: rowOffsets, columns: columns, values: values)
+        batch.ids = ids
+        batch.labels = labels
+        batch.lines = lines
+        return (extractor, batch)
+    }
+
+    /// Turns `part`'s provisional entries into columns in place, sorting each row and merging the
+    /// entries that now share a column, and rewrites its row offsets to match. Returns the number
+    /// of entries kept (at the front of `part.columns` and `part.values`).
+    private static func remap(_ part: inout ProvisionalPart, columns partColumn: [Int32], ownColumns: [Int32]) -> Int {
+        var write = 0
+        part.columns.withUnsafeMutableBufferPointer { c in
+            part.values.withUnsafeMutableBufferPointer { v in
+                part.rowOffsets.withUnsafeMutableBufferPointer { offsets in
+                    var read = 0
+                    for r in 1..<offsets.count {
+                        let end = offsets[r]
                         let rowStart = write
                         while read < end {
                             let raw = c[read]
@@ -310,28 +346,11 @@ extension FeatureExtractor {
                             v[j] = value
                             write += 1
                         }
-                        rowOffsets.append(write)
+                        offsets[r] = write
                     }
                 }
             }
-            ids += part.ids
-            labels += part.labels
-            lines += part.lines.map { $0 + lineOffset }
-            for problem in part.problems {
-                var moved = problem
-                moved.location.line += lineOffset
-                report(moved)
-            }
-            lineOffset += part.linesRead
         }
-        columns.removeSubrange(write...)
-        values.removeSubrange(write...)
-
-        var batch = FeatureBatch(width: extractor.width)
-        batch.matrix = FeatureMatrix(width: extractor.width, rowOffsets: rowOffsets, columns: columns, values: values)
-        batch.ids = ids
-        batch.labels = labels
-        batch.lines = lines
-        return (extractor, batch)
+        return write
     }
 }
