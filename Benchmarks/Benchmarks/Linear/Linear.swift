@@ -53,37 +53,61 @@ func readAll(_ values: UnsafeBufferPointer<Float>) -> Float {
     return sum
 }
 
+/// Buffers the benchmark's worker threads read, or write at their own index.
+struct UncheckedBuffer: @unchecked Sendable { let buffer: UnsafeBufferPointer<Float> }
+struct UncheckedMutableBuffer: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Float>
+    init(_ buffer: UnsafeMutableBufferPointer<Float>) { self.buffer = buffer }
+}
+extension UncheckedBuffer { init(_ buffer: UnsafeBufferPointer<Float>) { self.buffer = buffer } }
+
 let benchmarks: @Sendable () -> Void = {
     BLASThreads.set(1)
-    Benchmark(
-        "Read bandwidth: sum of the same 200k × 827 Float32, 1 thread",
-        configuration: .init(
-            metrics: [.wallClock, gigabytesPerSecond], timeUnits: .milliseconds, warmupIterations: 1,
-            maxDuration: .seconds(30), maxIterations: 10)
-    ) { benchmark in
-        let (_, dense, _) = denseScoring
-        benchmark.startMeasurement()
-        let start = DispatchTime.now().uptimeNanoseconds
-        let sum = dense.withUnsafeBufferPointer(readAll)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        benchmark.stopMeasurement()
-        blackHole(sum)
-        benchmark.measurement(gigabytesPerSecond, Int(Double(dense.count * 4) / 1e9 / seconds))
-    }
-    Benchmark(
-        "Logistic regression, dense scoring through sgemv, 1 thread (200k × 827 Float32)",
-        configuration: .init(
-            metrics: [.wallClock, gigabytesPerSecond], timeUnits: .milliseconds, warmupIterations: 1,
-            maxDuration: .seconds(30), maxIterations: 10)
-    ) { benchmark in
-        let (model, dense, rows) = denseScoring
-        benchmark.startMeasurement()
-        let start = DispatchTime.now().uptimeNanoseconds
-        let margins = dense.withUnsafeBufferPointer { model.margins(dense: $0, rows: rows) }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        benchmark.stopMeasurement()
-        blackHole(margins)
-        benchmark.measurement(gigabytesPerSecond, Int(Double(dense.count * 4) / 1e9 / seconds))
+    for threads in [1, 2] {
+        let unit = threads == 1 ? "1 thread" : "\(threads) threads"
+        Benchmark(
+            "Read bandwidth: sum of the same 200k × 827 Float32, \(unit)",
+            configuration: .init(
+                metrics: [.wallClock, gigabytesPerSecond], timeUnits: .milliseconds, warmupIterations: 1,
+                maxDuration: .seconds(30), maxIterations: 10)
+        ) { benchmark in
+            let (_, dense, _) = denseScoring
+            var sums = [Float](repeating: 0, count: threads)
+            benchmark.startMeasurement()
+            let start = DispatchTime.now().uptimeNanoseconds
+            dense.withUnsafeBufferPointer { all in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    // Each thread its own contiguous share, as sgemv's threads split the rows.
+                    let (values, out) = (UncheckedBuffer(all), UncheckedMutableBuffer(sums))
+                    DispatchQueue.concurrentPerform(iterations: threads) { t in
+                        let share = values.buffer.count / threads
+                        let part = UnsafeBufferPointer(rebasing: values.buffer[(t * share)..<((t + 1) * share)])
+                        out.buffer[t] = readAll(part)
+                    }
+                }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            benchmark.stopMeasurement()
+            blackHole(sums)
+            benchmark.measurement(gigabytesPerSecond, Int(Double(dense.count * 4) / 1e9 / seconds))
+        }
+        Benchmark(
+            "Logistic regression, dense scoring through sgemv, \(unit) (200k × 827 Float32)",
+            configuration: .init(
+                metrics: [.wallClock, gigabytesPerSecond], timeUnits: .milliseconds, warmupIterations: 1,
+                maxDuration: .seconds(30), maxIterations: 10)
+        ) { benchmark in
+            let (model, dense, rows) = denseScoring
+            BLASThreads.set(threads)  // OpenBLAS splits sgemv's rows over its threads
+            defer { BLASThreads.set(1) }
+            benchmark.startMeasurement()
+            let start = DispatchTime.now().uptimeNanoseconds
+            let margins = dense.withUnsafeBufferPointer { model.margins(dense: $0, rows: rows) }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            benchmark.stopMeasurement()
+            blackHole(margins)
+            benchmark.measurement(gigabytesPerSecond, Int(Double(dense.count * 4) / 1e9 / seconds))
+        }
     }
 
     for solver in [LogisticRegression.Options.Solver.newton, .lbfgs] {
