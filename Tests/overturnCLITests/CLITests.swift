@@ -509,6 +509,26 @@ func files(in folder: URL) throws -> [String] {
         #expect(bad.err.contains("c.csv:302:"))
     }
 
+    /// Every compilation of the scoring and TreeSHAP loops (`OVERTURN_KERNEL`; one this processor
+    /// cannot run falls back to the best it can) gives the same scores and reasons, byte for byte,
+    /// with the shipped default model on the sample.
+    @Test func everyKernelWritesTheSameBytes() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sample = Self.models.deletingLastPathComponent().appendingPathComponent("Datasets/claims-sample.csv")
+        var outputs: [String: Data] = [:]
+        for kernel in ["portable", "avx2", "avx512"] {
+            let run = try overturn(
+                ["score", sample.path, "--reasons", "3", "-o", "\(kernel).csv"], in: folder,
+                environment: ["OVERTURN_KERNEL": kernel])
+            try #require(run.status == 0, "\(run.err)")
+            outputs[kernel] = try Data(contentsOf: folder.appendingPathComponent("\(kernel).csv"))
+        }
+        #expect(outputs["portable"]!.count > 100_000)
+        #expect(outputs["avx2"] == outputs["portable"])
+        #expect(outputs["avx512"] == outputs["portable"])
+    }
+
     /// A trained model records the SHA-256 of its training file (the sample's bytes are pinned by
     /// the generator's tests), and `inspect` prints it; a model trained from standard input has none.
     @Test func trainingRecordsTheDataHash() throws {
