@@ -24,9 +24,12 @@ let package = Package(
         // The tree scorer's and TreeSHAP's SIMD loops, on their own so that they can be compiled again
         // for newer processors (`newerProcessorKernels`).
         .target(name: "OverturnKernels", swiftSettings: optimizedInDebug),
+        // Those loops compiled for any processor, as a table (`KernelLoops`); `newerProcessorKernels`
+        // compile the same file for newer ones.
+        .target(name: "OverturnKernelsPortable", dependencies: ["OverturnKernels"], swiftSettings: optimizedInDebug),
         .target(
             name: "Overturn",
-            dependencies: ["COpenBLAS", "CIntrinsics", "OverturnKernels"]
+            dependencies: ["COpenBLAS", "CIntrinsics", "OverturnKernels", "OverturnKernelsPortable"]
                 + newerProcessorKernels.map { .target(name: $0.name) },
             swiftSettings: optimizedInDebug
         ),
@@ -48,8 +51,8 @@ let package = Package(
 var optimizedInDebug: [SwiftSetting] { [.unsafeFlags(["-O"], .when(configuration: .debug))] }
 
 /// On x86-64, `OverturnKernels`' loops compiled for AVX-512 processors and for AVX2 ones (Haswell and
-/// later, AMD Zen), from one source file; the library calls the newest the processor runs
-/// (`overturn_has_avx512`, `overturn_has_avx2`). Elsewhere there is nothing to add.
+/// later, AMD Zen), from `OverturnKernelsPortable`'s source file; the library calls the newest the
+/// processor runs (`overturn_has_avx512`, `overturn_has_avx2`). Elsewhere there is nothing to add.
 var newerProcessorKernels: [Target] {
     #if arch(x86_64)
         [("OverturnKernelsAVX512", "skylake-avx512"), ("OverturnKernelsAVX2", "haswell")].map { name, cpu in

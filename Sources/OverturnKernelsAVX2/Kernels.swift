@@ -1,1 +1,1 @@
-../OverturnKernelsAVX512/Kernels.swift
+../OverturnKernelsPortable/Kernels.swift

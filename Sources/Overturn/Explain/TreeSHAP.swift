@@ -1,13 +1,6 @@
 import Foundation
 import OverturnKernels
 
-#if canImport(OverturnKernelsAVX512)
-    import OverturnKernelsAVX512
-#endif
-#if canImport(OverturnKernelsAVX2)
-    import OverturnKernelsAVX2
-#endif
-
 /// Exact path-dependent TreeSHAP (Lundberg et al. 2020): how much each tree feature moved a row's
 /// margin away from the model's expected margin. For every row, `expectedValue` plus the row's
 /// contributions equals the sum of its leaf values.
@@ -470,29 +463,8 @@ struct PathTree: Sendable {
         left: UnsafeMutablePointer<UInt8>, groups: Int, nodeStart: UnsafePointer<Int>, nodes: UnsafePointer<Int32>,
         index: UnsafeMutablePointer<UInt8>, kernel: QuickScorer.Kernel
     ) {
-        switch kernel {
-        case .avx2:
-            #if canImport(OverturnKernelsAVX2)
-                OverturnKernelsAVX2.treeSHAPDirections(
-                    block: block, columns: columns, inner: inner, innerCount: innerCount, feature: feature,
-                    threshold: threshold, defaultLeft: defaultLeft, left: left, groups: groups, nodeStart: nodeStart,
-                    nodes: nodes, index: index)
-                return
-            #endif
-        case .avx512:
-            #if canImport(OverturnKernelsAVX512)
-                OverturnKernelsAVX512.treeSHAPDirections(
-                    block: block, columns: columns, inner: inner, innerCount: innerCount, feature: feature,
-                    threshold: threshold, defaultLeft: defaultLeft, left: left, groups: groups, nodeStart: nodeStart,
-                    nodes: nodes, index: index)
-                return
-            #endif
-        case .portable: break
-        }
-        TreeSHAPKernel.directions(
-            block: block, columns: columns, inner: inner, innerCount: innerCount, feature: feature,
-            threshold: threshold, defaultLeft: defaultLeft, left: left, groups: groups, nodeStart: nodeStart,
-            nodes: nodes, index: index)
+        kernel.loops.treeSHAPDirections(
+            block, columns, inner, innerCount, feature, threshold, defaultLeft, left, groups, nodeStart, nodes, index)
     }
 
     /// `TreeSHAPKernel.addRows` in the compilation `kernel` names.
@@ -501,22 +473,7 @@ struct PathTree: Sendable {
         _ tables: UnsafePointer<UnsafePointer<Double>>, groups: Int, index: UnsafePointer<UInt8>, indexStride: Int,
         rows: Int, into phi: UnsafeMutablePointer<Double>, kernel: QuickScorer.Kernel
     ) {
-        switch kernel {
-        case .avx2:
-            #if canImport(OverturnKernelsAVX2)
-                OverturnKernelsAVX2.treeSHAPAddRows(
-                    tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
-                return
-            #endif
-        case .avx512:
-            #if canImport(OverturnKernelsAVX512)
-                OverturnKernelsAVX512.treeSHAPAddRows(
-                    tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
-                return
-            #endif
-        case .portable: break
-        }
-        TreeSHAPKernel.addRows(tables, groups: groups, index: index, indexStride: indexStride, rows: rows, into: phi)
+        kernel.loops.treeSHAPAddRows(tables, groups, index, indexStride, rows, phi)
     }
 
     /// `w(m, d) = m!(d−1−m)!/d!` at `d·64 + m` for `d` up to 64 and `m < d`: the Shapley weight of

@@ -1,6 +1,7 @@
 import CIntrinsics
 import Foundation
 import OverturnKernels
+import OverturnKernelsPortable
 
 #if canImport(OverturnKernelsAVX512)
     import OverturnKernelsAVX512
@@ -182,6 +183,25 @@ struct QuickScorer: Sendable {
             #endif
             return kernels
         }()
+
+        /// This compilation's loops (only for an available kernel).
+        var loops: KernelLoops {
+            switch self {
+            case .portable: return OverturnKernelsPortable.loops
+            case .avx2:
+                #if canImport(OverturnKernelsAVX2)
+                    return OverturnKernelsAVX2.loops
+                #else
+                    preconditionFailure("this build has no AVX2 kernel")
+                #endif
+            case .avx512:
+                #if canImport(OverturnKernelsAVX512)
+                    return OverturnKernelsAVX512.loops
+                #else
+                    preconditionFailure("this build has no AVX-512 kernel")
+                #endif
+            }
+        }
     }
 
     /// `width`: the number of tree features (at least one more than any feature a node splits on).
@@ -271,25 +291,7 @@ struct QuickScorer: Sendable {
         let tables = storage.tables
         let (features, visits) =
             visit.map { ($0.baseAddress ?? tables.features, $0.count) } ?? (tables.features, tables.featureCount)
-        switch kernel {
-        case .portable:
-            QuickScorerKernel.leafSets(
-                tables, rows: x, stride: stride, count: count, visiting: features, visits, into: leaves)
-        case .avx2:
-            #if canImport(OverturnKernelsAVX2)
-                OverturnKernelsAVX2.quickScorerLeafSets(
-                    tables, rows: x, stride: stride, count: count, visiting: features, visits, into: leaves)
-            #else
-                preconditionFailure("this build has no AVX2 kernel")
-            #endif
-        case .avx512:
-            #if canImport(OverturnKernelsAVX512)
-                OverturnKernelsAVX512.quickScorerLeafSets(
-                    tables, rows: x, stride: stride, count: count, visiting: features, visits, into: leaves)
-            #else
-                preconditionFailure("this build has no AVX-512 kernel")
-            #endif
-        }
+        kernel.loops.leafSets(tables, x, stride, count, features, visits, leaves)
     }
 
     /// The features whose value `absent[f]` sends a row right at some node: those a row must

@@ -1,0 +1,35 @@
+/// The loops of this module as one compilation has them: the `loops` of `OverturnKernelsPortable`,
+/// `OverturnKernelsAVX2` and `OverturnKernelsAVX512`, which compile the same loops for different
+/// processors. The library picks one table at run time and calls through it.
+public struct KernelLoops: Sendable {
+    /// `QuickScorerKernel.leafSets(_:rows:stride:count:visiting:_:into:)`.
+    public typealias LeafSets =
+        @Sendable (
+            QuickScorerKernel.Tables, UnsafePointer<Float>, Int, Int, UnsafePointer<Int32>, Int,
+            UnsafeMutablePointer<SIMD8<UInt64>>
+        ) -> Void
+    /// `TreeSHAPKernel.directions(block:columns:inner:innerCount:feature:threshold:defaultLeft:left:groups:nodeStart:nodes:index:)`.
+    public typealias Directions =
+        @Sendable (
+            Int, UnsafePointer<Float>, UnsafePointer<Int32>, Int, UnsafePointer<Int32>, UnsafePointer<Float>,
+            UnsafePointer<UInt8>, UnsafeMutablePointer<UInt8>, Int, UnsafePointer<Int>, UnsafePointer<Int32>,
+            UnsafeMutablePointer<UInt8>
+        ) -> Void
+    /// `TreeSHAPKernel.addRows(_:groups:index:indexStride:rows:into:)`.
+    public typealias AddRows =
+        @Sendable (
+            UnsafePointer<UnsafePointer<Double>>, Int, UnsafePointer<UInt8>, Int, Int, UnsafeMutablePointer<Double>
+        ) -> Void
+
+    public let leafSets: LeafSets
+    public let treeSHAPDirections: Directions
+    public let treeSHAPAddRows: AddRows
+
+    public init(
+        leafSets: @escaping LeafSets, treeSHAPDirections: @escaping Directions, treeSHAPAddRows: @escaping AddRows
+    ) {
+        self.leafSets = leafSets
+        self.treeSHAPDirections = treeSHAPDirections
+        self.treeSHAPAddRows = treeSHAPAddRows
+    }
+}
