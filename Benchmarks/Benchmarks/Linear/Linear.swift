@@ -54,27 +54,41 @@ func readAll(_ values: UnsafeBufferPointer<Float>) -> Float {
 }
 
 /// Buffers the benchmark's worker threads read, or write at their own index.
-struct UncheckedBuffer: @unchecked Sendable { let buffer: UnsafeBufferPointer<Float> }
+struct UncheckedBuffer: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<Float>
+    init(_ buffer: UnsafeBufferPointer<Float>) { self.buffer = buffer }
+}
 struct UncheckedMutableBuffer: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Float>
     init(_ buffer: UnsafeMutableBufferPointer<Float>) { self.buffer = buffer }
 }
-extension UncheckedBuffer { init(_ buffer: UnsafeBufferPointer<Float>) { self.buffer = buffer } }
+
+/// A benchmark of one pass over the dense matrix: `pass` runs once per iteration and its rate in GB/s
+/// of the matrix is recorded beside the wall time.
+func bandwidthBenchmark(_ name: String, pass: @escaping @Sendable (_ dense: [Float]) -> Any) {
+    Benchmark(
+        name,
+        configuration: .init(
+            metrics: [.wallClock, gigabytesPerSecond], timeUnits: .milliseconds, warmupIterations: 1,
+            maxDuration: .seconds(30), maxIterations: 10)
+    ) { benchmark in
+        let dense = denseScoring.1
+        benchmark.startMeasurement()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = pass(dense)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        benchmark.stopMeasurement()
+        blackHole(result)
+        benchmark.measurement(gigabytesPerSecond, Int(Double(dense.count * 4) / 1e9 / seconds))
+    }
+}
 
 let benchmarks: @Sendable () -> Void = {
     BLASThreads.set(1)
     for threads in [1, 2] {
         let unit = threads == 1 ? "1 thread" : "\(threads) threads"
-        Benchmark(
-            "Read bandwidth: sum of the same 200k × 827 Float32, \(unit)",
-            configuration: .init(
-                metrics: [.wallClock, gigabytesPerSecond], timeUnits: .milliseconds, warmupIterations: 1,
-                maxDuration: .seconds(30), maxIterations: 10)
-        ) { benchmark in
-            let (_, dense, _) = denseScoring
+        bandwidthBenchmark("Read bandwidth: sum of the same 200k × 827 Float32, \(unit)") { dense in
             var sums = [Float](repeating: 0, count: threads)
-            benchmark.startMeasurement()
-            let start = DispatchTime.now().uptimeNanoseconds
             dense.withUnsafeBufferPointer { all in
                 sums.withUnsafeMutableBufferPointer { sums in
                     // Each thread its own contiguous share, as sgemv's threads split the rows.
@@ -86,27 +100,14 @@ let benchmarks: @Sendable () -> Void = {
                     }
                 }
             }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            benchmark.stopMeasurement()
-            blackHole(sums)
-            benchmark.measurement(gigabytesPerSecond, Int(Double(dense.count * 4) / 1e9 / seconds))
+            return sums
         }
-        Benchmark(
-            "Logistic regression, dense scoring through sgemv, \(unit) (200k × 827 Float32)",
-            configuration: .init(
-                metrics: [.wallClock, gigabytesPerSecond], timeUnits: .milliseconds, warmupIterations: 1,
-                maxDuration: .seconds(30), maxIterations: 10)
-        ) { benchmark in
-            let (model, dense, rows) = denseScoring
+        bandwidthBenchmark("Logistic regression, dense scoring through sgemv, \(unit) (200k × 827 Float32)") {
+            dense in
+            let (model, _, rows) = denseScoring
             BLASThreads.set(threads)  // OpenBLAS splits sgemv's rows over its threads
             defer { BLASThreads.set(1) }
-            benchmark.startMeasurement()
-            let start = DispatchTime.now().uptimeNanoseconds
-            let margins = dense.withUnsafeBufferPointer { model.margins(dense: $0, rows: rows) }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            benchmark.stopMeasurement()
-            blackHole(margins)
-            benchmark.measurement(gigabytesPerSecond, Int(Double(dense.count * 4) / 1e9 / seconds))
+            return dense.withUnsafeBufferPointer { model.margins(dense: $0, rows: rows) }
         }
     }
 
