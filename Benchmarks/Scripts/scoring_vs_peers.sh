@@ -19,6 +19,8 @@ work="${1:-/tmp/overturn-scoring}"
 for round in 1 2 3; do
     echo "== round $round"
     "$PYTHON" "$here/scoring_peers.py" time "$work" 2>/dev/null | grep "rows/s"
-    (cd "$root/Benchmarks" && OVERTURN_SCORING_DIR="$work" swift package benchmark --target Scoring 2>/dev/null |
+    # Only the scoring benchmarks (the target also holds TreeSHAP's: shap_vs_peers.sh runs those).
+    (cd "$root/Benchmarks" && OVERTURN_SCORING_DIR="$work" swift package benchmark --target Scoring \
+        --filter "Scoring.*" 2>/dev/null |
         awk '/^Scoring: / { name = $0 } /rows\/s/ { print "overturn " name ": p50 " $7 "k rows/s" }')
 done
