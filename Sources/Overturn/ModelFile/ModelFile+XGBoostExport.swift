@@ -41,27 +41,32 @@ extension ModelFile {
     }
 
     /// `matrix` (the extractor's columns) with `xgboostAppendedColumns` after them: the matrix the
-    /// exported XGBoost model scores as Overturn scores `matrix`. Every appended value is stored, a
-    /// level number 0 included (a category block always holds one level); a row with none of a
-    /// block's columns (which extraction never writes) gets NaN, missing, as Overturn reads it.
+    /// exported XGBoost model scores as Overturn scores `matrix`. The appended values are the tree
+    /// features' values as scoring reads them (`TreeFeatureMap`), every one stored, a level number 0
+    /// included; a row with none of a block's columns (which extraction never writes) gets NaN.
     public func xgboostMatrix(_ matrix: FeatureMatrix) -> FeatureMatrix {
         let appended = xgboostAppendedColumns
         guard let ensemble = trees, !appended.isEmpty else { return matrix }
-        let features = appended.map { ensemble.features[$0.feature] }
+        let map = TreeFeatureMap(features: ensemble.features, width: matrix.width)
+        var slot = [Int](repeating: -1, count: ensemble.features.count)  // tree feature → appended column
+        for (a, extra) in appended.enumerated() { slot[extra.feature] = a }
         var offsets = [0]
         var columns: [Int32] = []
         var values: [Float] = []
         offsets.reserveCapacity(matrix.rowCount + 1)
+        var row = [Float](repeating: 0, count: appended.count)
         for i in 0..<matrix.rowCount {
-            let row = matrix.row(i)
-            columns += row.columns
-            values += row.values
-            for (a, feature) in features.enumerated() {
-                let block = feature.column..<(feature.column + feature.levels)
-                let level = row.columns.first { block.contains(Int($0)) }.map { Int($0) - feature.column }
-                columns.append(Int32(matrix.width + a))
-                values.append(level.map { feature.encoding?[$0] ?? Float($0) } ?? .nan)
+            for (a, extra) in appended.enumerated() { row[a] = map.absent[extra.feature] }
+            for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
+                map.forEachTarget(of: k, in: matrix) { f, v in
+                    if slot[f] >= 0 { row[slot[f]] = v }
+                }
             }
+            let stored = matrix.row(i)
+            columns += stored.columns
+            values += stored.values
+            columns += (0..<appended.count).map { Int32(matrix.width + $0) }
+            values += row
             offsets.append(columns.count)
         }
         return FeatureMatrix(
