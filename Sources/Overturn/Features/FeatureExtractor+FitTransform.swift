@@ -277,8 +277,9 @@ extension FeatureExtractor {
         parts[0].values = []
         columns.removeSubrange(kept[0]...)
         values.removeSubrange(kept[0]...)
-        columns.reserveCapacity(kept.reduce(0, +))
-        values.reserveCapacity(kept.reduce(0, +))
+        let total = kept.reduce(0, +)
+        columns.reserveCapacity(total)
+        values.reserveCapacity(total)
         var rowOffsets: [Int] = parts[0].rowOffsets
         rowOffsets.reserveCapacity(parts.reduce(1) { $0 + $1.rowOffsets.count - 1 })
         for p in parts.indices.dropFirst() {
