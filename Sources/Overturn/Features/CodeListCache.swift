@@ -1,9 +1,15 @@
+import CIntrinsics
+
 /// The columns of code lists already extracted, by the list's raw bytes.
 ///
 /// Claims repeat the same code lists (`96365;96366;J3490`) over and over: in 1M synthetic claims,
 /// the 65,536 most common lists of each code column cover 91% of CPT lists and all but 0.01% of
 /// ICD-10 lists. Extraction looks a list up once instead of normalizing and looking up each code at
 /// each level; a list not yet seen is extracted the long way and remembered while there is room.
+///
+/// A table of this size lives in L3 or memory, not L1, so a lookup is laid out to touch two cache
+/// lines: its slot, which holds the key's hash tag beside the entry's place (a different list
+/// rarely gets past the tag), and the entry, whose length, bytes and columns lie side by side.
 ///
 /// One cache serves one transform call (no locking), which frees it with `deallocate()`. Storage is
 /// raw buffers: a lookup runs for every code column of every row, and arrays or a class would add
@@ -12,43 +18,74 @@ struct CodeListCache {
     /// The most lists remembered; past it, new lists are extracted the long way every time.
     static let capacity = 1 << 16
 
-    private var slots: GrowingBuffer<Int32>  // -1 = empty, else entry index
+    /// 0 = empty; else the key hash's upper 32 bits (the tag) over 1 + the entry's first word.
+    private var slots: GrowingBuffer<UInt64>
     private var mask: Int
-    private var keyHash = GrowingBuffer<UInt64>()
-    private var keyStart = GrowingBuffer<Int>()  // entry e's raw bytes are keys[keyStart[e] ..< keyStart[e + 1]]
-    private var keys = GrowingBuffer<UInt8>()
-    private var columnStart = GrowingBuffer<Int>()
-    private var columns = GrowingBuffer<Int32>()
+    /// Entries back to back, each: key length, column count, the key's bytes in words (zero padded),
+    /// the columns.
+    private var arena = GrowingBuffer<Int32>(capacity: 4096)
+    /// Each entry's hash and first word, in insertion order: only for growing the slots.
+    private var entryHash = GrowingBuffer<UInt64>()
+    private var entryStart = GrowingBuffer<Int>()
 
     init() {
-        slots = GrowingBuffer(repeating: -1, count: 1024)
+        slots = GrowingBuffer(repeating: 0, count: 1024)
         mask = 1023
-        keyStart.append(0)
-        columnStart.append(0)
     }
 
     func deallocate() {
         slots.base.deallocate()
-        keyHash.base.deallocate()
-        keyStart.base.deallocate()
-        keys.base.deallocate()
-        columnStart.base.deallocate()
-        columns.base.deallocate()
+        arena.base.deallocate()
+        entryHash.base.deallocate()
+        entryStart.base.deallocate()
     }
 
-    var isFull: Bool { keyHash.count >= Self.capacity }
+    var isFull: Bool { entryHash.count >= Self.capacity }
+
+    /// The hash a lookup of `list` starts from.
+    @inline(__always)
+    static func hash(_ list: UnsafeBufferPointer<UInt8>) -> UInt64 { hashBytes(list, seed: 0) }
+
+    /// Asks the processor to fetch the slot a lookup of the list with hash `h` reads first, so that
+    /// a row's lookups wait for memory side by side rather than one after another.
+    @inline(__always)
+    func prefetchSlot(_ h: UInt64) {
+        overturn_prefetch(slots.base + (Int(truncatingIfNeeded: h) & mask))
+    }
+
+    /// The second step of `prefetchSlot`: reads the slot and asks for the entry it points to.
+    @inline(__always)
+    func prefetchEntry(_ h: UInt64) {
+        let s = slots[Int(truncatingIfNeeded: h) & mask]
+        if s != 0 && s >> 32 == h >> 32 {
+            overturn_prefetch(arena.base + Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: s) &- 1))
+        }
+    }
 
     /// The cached columns of `list`, or `nil` when the list is not cached.
     @inline(__always)
     func columns(of list: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<Int32>? {
-        let h = hashBytes(list, seed: 0)
+        columns(of: list, hash: Self.hash(list))
+    }
+
+    /// The cached columns of `list` (whose hash is `h`), or `nil` when the list is not cached.
+    @inline(__always)
+    func columns(of list: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> UnsafeBufferPointer<Int32>? {
+        let tag = h >> 32
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {
-            let e = Int(slots[slot])
-            if e < 0 { return nil }
-            if keyHash[e] == h && matches(e, list) {
-                let lo = columnStart[e]
-                return UnsafeBufferPointer(start: columns.base + lo, count: columnStart[e + 1] - lo)
+            let s = slots[slot]
+            if s == 0 { return nil }
+            if s >> 32 == tag {
+                let entry = arena.base + Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: s) &- 1)
+                let n = Int(entry[0])
+                if n == list.count
+                    && (n == 0
+                        || bytesEqual(
+                            UnsafeRawPointer(entry + 2).assumingMemoryBound(to: UInt8.self), list.baseAddress!, n))
+                {
+                    return UnsafeBufferPointer(start: entry + 2 + (n + 3) / 4, count: Int(entry[1]))
+                }
             }
             slot = (slot + 1) & mask
         }
@@ -56,28 +93,35 @@ struct CodeListCache {
 
     /// Remembers `list`'s columns (the caller checks `isFull` first).
     mutating func insert(_ list: UnsafeBufferPointer<UInt8>, columns listColumns: UnsafeBufferPointer<Int32>) {
-        let h = hashBytes(list, seed: 0)
+        let h = Self.hash(list)
+        let start = arena.count
+        arena.append(Int32(list.count))
+        arena.append(Int32(listColumns.count))
+        var word: UInt32 = 0
+        for (i, b) in list.enumerated() {
+            word |= UInt32(b) << (8 * UInt32(i & 3))
+            if i & 3 == 3 {
+                arena.append(Int32(bitPattern: word.littleEndian))
+                word = 0
+            }
+        }
+        if list.count & 3 != 0 { arena.append(Int32(bitPattern: word.littleEndian)) }
+        for c in listColumns { arena.append(c) }
+        entryHash.append(h)
+        entryStart.append(start)
+        place(h, start)
+        if entryHash.count * 2 > slots.count {
+            slots.base.deallocate()
+            slots = GrowingBuffer(repeating: 0, count: slots.count * 2)
+            mask = slots.count - 1
+            for e in 0..<entryHash.count { place(entryHash[e], entryStart[e]) }
+        }
+    }
+
+    private func place(_ h: UInt64, _ start: Int) {
         var slot = Int(truncatingIfNeeded: h) & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(keyHash.count)
-        keyHash.append(h)
-        for b in list { keys.append(b) }
-        keyStart.append(keys.count)
-        for c in listColumns { columns.append(c) }
-        columnStart.append(columns.count)
-        if keyHash.count * 2 > slots.count { grow() }
-    }
-
-    private mutating func grow() {
-        slots.base.deallocate()
-        (slots, mask) = rehash(keyHash, slots: slots.count * 2)
-    }
-
-    @inline(__always)
-    private func matches(_ e: Int, _ list: UnsafeBufferPointer<UInt8>) -> Bool {
-        let lo = keyStart[e]
-        guard keyStart[e + 1] - lo == list.count else { return false }
-        return list.isEmpty || bytesEqual(keys.base + lo, list.baseAddress!, list.count)
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = (h >> 32) << 32 | UInt64(start + 1)
     }
 }
 

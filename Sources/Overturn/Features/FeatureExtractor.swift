@@ -139,7 +139,7 @@ public struct FeatureExtractor: Sendable {
         do {
             label = try Self.label(of: source, bound, labels, requireLabel: requireLabel)
             row.clear()
-            try extractRow(source, bound, into: &row, caches: workspace.caches, scratch: workspace.scratch)
+            try extractRow(source, bound, into: &row, workspace)
         } catch let problem as ValueProblem {
             report(
                 RowProblem(
@@ -160,12 +160,18 @@ public struct FeatureExtractor: Sendable {
     /// Hot path (guarded by Benchmarks/Ingestion "Features: parse + extract"): plain-number plan,
     /// one hash probe per value, no allocation. Messages are built only for a bad row.
     func extractRow(
-        _ reader: CSVReader, _ bound: BoundSchema, into row: inout RowBuffer,
-        caches: UnsafeMutablePointer<CodeListCache>,
-        scratch: UnsafeMutablePointer<UInt8>
+        _ reader: CSVReader, _ bound: BoundSchema, into row: inout RowBuffer, _ workspace: ExtractionWorkspace
     ) throws {
+        let (caches, scratch, hashes) = (workspace.caches, workspace.scratch, workspace.hashes)
         try plan.withUnsafeBufferPointer { plan in
             try bound.featureIndices.withUnsafeBufferPointer { fields in
+                // The code-list lookups miss the cache on rare lists: fetch all their slots, then
+                // all their entries, before the first lookup.
+                for f in 0..<plan.count where plan[f].kind == .codes {
+                    hashes[f] = CodeListCache.hash(reader.field(fields[f]).bytes)
+                    caches[f].prefetchSlot(hashes[f])
+                }
+                for f in 0..<plan.count where plan[f].kind == .codes { caches[f].prefetchEntry(hashes[f]) }
                 for f in 0..<plan.count {
                     let feature = plan[f]
                     let field = reader.field(fields[f])
@@ -179,7 +185,7 @@ public struct FeatureExtractor: Sendable {
                             row.append(column: column >= 0 ? column : feature.firstOther, value: 1)
                         }
                     case .codes:
-                        if let cached = caches[f].columns(of: field.bytes) {
+                        if let cached = caches[f].columns(of: field.bytes, hash: hashes[f]) {
                             row.append(columns: cached)
                             continue
                         }
@@ -436,9 +442,11 @@ extension ValueProblem {
 /// Thrown inside a row loop to stop it early.
 struct StopIteration: Error {}
 
-/// What extracting rows needs besides the extractor and its row buffer: code-list caches, scratch space.
+/// What extracting rows needs besides the extractor and its row buffer: code-list caches, the
+/// current row's code-list hashes, scratch space.
 final class ExtractionWorkspace {
     let caches: UnsafeMutablePointer<CodeListCache>
+    let hashes: UnsafeMutablePointer<UInt64>
     let scratch: UnsafeMutablePointer<UInt8>
     private let features: Int
 
@@ -446,12 +454,15 @@ final class ExtractionWorkspace {
         self.features = features
         caches = .allocate(capacity: features)
         for f in 0..<features { (caches + f).initialize(to: CodeListCache()) }
+        hashes = .allocate(capacity: features)
+        hashes.initialize(repeating: 0, count: features)
         scratch = .allocate(capacity: 2 * (maxCodeBytes + 16))
     }
 
     deinit {
         for f in 0..<features { caches[f].deallocate() }
         caches.deallocate()
+        hashes.deallocate()
         scratch.deallocate()
     }
 }
