@@ -97,7 +97,7 @@ struct ProvisionalPass: Sendable {
     func run(_ reader: CSVReader) throws -> ProvisionalPart {
         var part = ProvisionalPart()
         let workspace = ExtractionWorkspace(features: plan.count)
-        let (caches, scratch) = (workspace.caches, workspace.scratch)
+        let (caches, scratch, hashes) = (workspace.caches, workspace.scratch, workspace.hashes)
         let (schema, bound, plan, labels, requireLabel, firstLevels) = (
             self.schema, self.bound, self.plan, self.labels, self.requireLabel, self.firstLevels
         )
@@ -121,12 +121,17 @@ struct ProvisionalPass: Sendable {
             let label: Float
             do {
                 label = try FeatureExtractor.label(of: reader, bound, labels, requireLabel: requireLabel)
+                for f in plan.indices where plan[f].kind == .codes {  // as in extractRow
+                    hashes[f] = CodeListCache.hash(reader.field(bound.featureIndices[f]).bytes)
+                    caches[f].prefetchSlot(hashes[f])
+                }
+                for f in plan.indices where plan[f].kind == .codes { caches[f].prefetchEntry(hashes[f]) }
                 for f in plan.indices {
                     let feature = plan[f]
                     let field = reader.field(bound.featureIndices[f])
                     switch feature.kind {
                     case .category, .codes:
-                        if feature.kind == .codes, let cached = caches[f].columns(of: field.bytes) {
+                        if feature.kind == .codes, let cached = caches[f].columns(of: field.bytes, hash: hashes[f]) {
                             for k in cached where counter.bump(Int(k), row: row) {
                                 entries.append(column: Int(k), value: 1)
                             }
