@@ -274,24 +274,45 @@ extension FeatureExtractor {
             }
         }
 
-        // The parts back to back in the first part's storage (no second copy of a single part);
-        // their lines continue from the part before.
-        var columns = parts[0].columns
-        var values = parts[0].values
-        parts[0].columns = []
-        parts[0].values = []
-        columns.removeSubrange(kept[0]...)
-        values.removeSubrange(kept[0]...)
-        let total = kept.reduce(0, +)
-        columns.reserveCapacity(total)
-        values.reserveCapacity(total)
-        var rowOffsets: [Int] = parts[0].rowOffsets
-        rowOffsets.reserveCapacity(parts.reduce(1) { $0 + $1.rowOffsets.count - 1 })
-        for p in parts.indices.dropFirst() {
-            let base = columns.count
-            columns += parts[p].columns[..<kept[p]]
-            values += parts[p].values[..<kept[p]]
-            rowOffsets += parts[p].rowOffsets.dropFirst().map { $0 + base }
+        // The parts back to back, each copied by a thread of its own into arrays of the exact size
+        // (a single part keeps its storage); their lines continue from the part before.
+        var columns: [Int32]
+        var values: [Float]
+        var rowOffsets: [Int]
+        if parts.count == 1 {
+            columns = parts[0].columns
+            values = parts[0].values
+            rowOffsets = parts[0].rowOffsets
+            parts[0].columns = []
+            parts[0].values = []
+            columns.removeSubrange(kept[0]...)
+            values.removeSubrange(kept[0]...)
+        } else {
+            var entryStart = [0]  // part p's entries go to entryStart[p]..., its rows to rowStart[p]...
+            var rowStart = [0]
+            for p in parts.indices {
+                entryStart.append(entryStart[p] + kept[p])
+                rowStart.append(rowStart[p] + parts[p].rowOffsets.count - 1)
+            }
+            let (partColumns, partValues, partOffsets) = (
+                parts.map(\.columns), parts.map(\.values), parts.map(\.rowOffsets)
+            )
+            columns = concatenate(parts.count, total: entryStart.last!) { p, to in
+                if kept[p] > 0 { (to + entryStart[p]).initialize(from: partColumns[p], count: kept[p]) }
+            }
+            values = concatenate(parts.count, total: entryStart.last!) { p, to in
+                if kept[p] > 0 { (to + entryStart[p]).initialize(from: partValues[p], count: kept[p]) }
+            }
+            rowOffsets = concatenate(parts.count, total: rowStart.last! + 1) { p, to in
+                let offsets = partOffsets[p]
+                let (at, base) = (rowStart[p], entryStart[p])
+                if p == 0 { to[0] = 0 }
+                for r in 1..<offsets.count { to[at + r] = offsets[r] + base }
+            }
+            for p in parts.indices {
+                parts[p].columns = []
+                parts[p].values = []
+            }
         }
         var ids: [String] = []
         var labels: [Float] = []
@@ -315,6 +336,18 @@ extension FeatureExtractor {
         batch.labels = labels
         batch.lines = lines
         return (extractor, batch)
+    }
+
+    /// An array of `total` elements that `fill(p, base)` writes on part `p`'s own thread (through
+    /// the array's base address, at the indices part `p` alone owns).
+    private static func concatenate<T>(
+        _ parts: Int, total: Int, _ fill: (_ part: Int, _ base: UnsafeMutablePointer<T>) -> Void
+    ) -> [T] {
+        [T](unsafeUninitializedCapacity: total) { buffer, count in
+            let base = SharedBuffer(buffer)
+            parallelFor(parts) { p in fill(p, base.base) }
+            count = total
+        }
     }
 
     /// Turns `part`'s provisional entries into columns in place, sorting each row and merging the

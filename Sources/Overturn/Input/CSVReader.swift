@@ -135,21 +135,29 @@ public final class CSVReader {
         defer { chunk.deallocate() }
         var points = [dataStart]
         var offset = dataStart
-        var quotes = 0
+        var quotesSeen = 0
         var target = dataStart + (size - dataStart) / parts
         guard lseek(scan, off_t(offset), SEEK_SET) == off_t(offset) else { return nil }
         while points.count < parts {
             let n = read(scan, chunk, block)
             guard n > 0 else { return nil }
-            for i in 0..<n {
+            var i = 0
+            while i < n {
+                if offset + i + 8 <= target && i + 8 <= n {  // before the target, only quotes count
+                    let word = UnsafeRawPointer(chunk + i).loadUnaligned(as: UInt64.self)
+                    quotesSeen += everyZeroByte(word ^ quotes).nonzeroBitCount
+                    i += 8
+                    continue
+                }
                 let b = chunk[i]
                 if b == quote {
-                    quotes += 1
-                } else if b == lf && offset + i >= target && quotes % 2 == 0 {
+                    quotesSeen += 1
+                } else if b == lf && offset + i >= target && quotesSeen % 2 == 0 {
                     points.append(offset + i + 1)
                     target = dataStart + (size - dataStart) * points.count / parts
                     if points.count == parts { break }
                 }
+                i += 1
             }
             offset += n
         }

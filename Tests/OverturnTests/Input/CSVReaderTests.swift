@@ -213,4 +213,25 @@ private func readError(bytes: [UInt8]) -> CSVError? {
         #expect(count == 20_000)
         #expect(reader.bytesConsumed == text.utf8.count)
     }
+
+    @Test func splitPointsFallOnRecordStartsOutsideQuotes() throws {
+        // Quoted fields with newlines, doubled quotes and lengths that put them across every byte of
+        // the scan's eight-byte words: each point must be where a record starts.
+        var text = "id,note,n\n"
+        var starts: Set<Int> = []
+        for i in 0..<3_000 {
+            starts.insert(text.utf8.count)
+            let note = String(repeating: "\n", count: i % 3) + String(repeating: "\"\"", count: i % 4) + "#x\(i)"
+            text += "\(i),\"\(note)\",\(i % 7)\n"
+        }
+        let folder = try TemporaryFolder()
+        let path = try folder.write("quoted.csv", text)
+        for parts in 2...9 {
+            let points = try #require(try CSVReader(path: path).splitPoints(parts: parts, minimumBytes: 0))
+            #expect(points.count == parts + 1)
+            #expect(points.first == "id,note,n\n".utf8.count && points.last == text.utf8.count)
+            #expect(zip(points, points.dropFirst()).allSatisfy { $0 < $1 })
+            for point in points.dropFirst().dropLast() { #expect(starts.contains(point), "\(parts) parts: \(point)") }
+        }
+    }
 }
