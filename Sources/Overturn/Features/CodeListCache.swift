@@ -1,5 +1,9 @@
 import CIntrinsics
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The columns of code lists already extracted, by the list's raw bytes.
 ///
 /// Claims repeat the same code lists (`96365;96366;J3490`) over and over: in 1M synthetic claims,
@@ -137,7 +141,7 @@ struct GrowingBuffer<T> {
     }
 
     init(repeating value: T, count: Int) {
-        base = .allocate(capacity: count)
+        base = allocateLarge(T.self, capacity: count)
         base.initialize(repeating: value, count: count)
         self.count = count
         capacity = count
@@ -152,7 +156,7 @@ struct GrowingBuffer<T> {
     @inline(__always)
     mutating func append(_ value: T) {
         if count == capacity {
-            let grown = UnsafeMutablePointer<T>.allocate(capacity: capacity * 2)
+            let grown = allocateLarge(T.self, capacity: capacity * 2)
             grown.moveInitialize(from: base, count: count)
             base.deallocate()
             base = grown
@@ -174,4 +178,22 @@ func rehash(_ hashes: GrowingBuffer<UInt64>, slots size: Int) -> (GrowingBuffer<
         slots[slot] = Int32(k)
     }
     return (slots, mask)
+}
+
+/// Room for `capacity` values; from 1 MiB on, aligned to 2 MiB and offered to the kernel for huge
+/// pages, so that random lookups into a big table do not miss the TLB on every other access. Freed
+/// with `deallocate()` like any allocation.
+func allocateLarge<T>(_: T.Type, capacity: Int) -> UnsafeMutablePointer<T> {
+    let bytes = capacity * MemoryLayout<T>.stride
+    #if os(Linux)
+        if bytes >= 1 << 20 {
+            var raw: UnsafeMutableRawPointer? = nil
+            let huge = 2 << 20
+            if posix_memalign(&raw, huge, (bytes + huge - 1) / huge * huge) == 0, let raw {
+                _ = madvise(raw, (bytes + huge - 1) / huge * huge, MADV_HUGEPAGE)
+                return raw.bindMemory(to: T.self, capacity: capacity)
+            }
+        }
+    #endif
+    return .allocate(capacity: capacity)
 }

@@ -48,4 +48,13 @@ import Testing
             Array(absent.utf8).withUnsafeBufferPointer { #expect(cache.columns(of: $0) == nil) }
         }
     }
+
+    @Test func largeAllocationsHoldWhatIsWrittenAndFree() {
+        for capacity in [1_000, 1 << 17, 3 << 18] {  // below 1 MiB, then 1 MiB and 6 MiB of UInt64
+            let p = allocateLarge(UInt64.self, capacity: capacity)
+            for i in 0..<capacity { (p + i).initialize(to: UInt64(i) &* 0x9E37_79B9) }
+            #expect((0..<capacity).allSatisfy { p[$0] == UInt64($0) &* 0x9E37_79B9 })
+            p.deallocate()
+        }
+    }
 }
