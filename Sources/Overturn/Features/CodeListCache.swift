@@ -19,8 +19,12 @@ import CIntrinsics
 /// raw buffers: a lookup runs for every code column of every row, and arrays or a class would add
 /// reference counting and exclusivity checks to it.
 struct CodeListCache {
-    /// The most lists remembered; past it, new lists are extracted the long way every time.
-    static let capacity = 1 << 16
+    /// The most lists a cache remembers unless told otherwise; past it, new lists are extracted the
+    /// long way every time.
+    static let defaultCapacity = 1 << 16
+
+    /// The most lists this cache remembers.
+    let capacity: Int
 
     /// 0 = empty; else the key hash's upper 32 bits (the tag) over 1 + the entry's first word.
     private var slots: GrowingBuffer<UInt64>
@@ -32,7 +36,8 @@ struct CodeListCache {
     private var entryHash = GrowingBuffer<UInt64>()
     private var entryStart = GrowingBuffer<Int>()
 
-    init() {
+    init(capacity: Int = CodeListCache.defaultCapacity) {
+        self.capacity = capacity
         slots = GrowingBuffer(repeating: 0, count: 1024)
         mask = 1023
     }
@@ -44,7 +49,7 @@ struct CodeListCache {
         entryStart.base.deallocate()
     }
 
-    var isFull: Bool { entryHash.count >= Self.capacity }
+    var isFull: Bool { entryHash.count >= capacity }
 
     /// The hash a lookup of `list` starts from.
     @inline(__always)

@@ -104,12 +104,23 @@ public struct FeatureExtractor: Sendable {
         _ reader: CSVReader, bound: BoundSchema, requireLabel: Bool = false, maxRows: Int = .max,
         keeping: [Int] = [], report: (RowProblem) -> Void = { _ in }
     ) throws -> FeatureBatch {
+        try transform(
+            reader, bound: bound, requireLabel: requireLabel, maxRows: maxRows, keeping: keeping,
+            workspace: ExtractionWorkspace(features: plan.count), report: report)
+    }
+
+    /// `transform(_:bound:…)` with the code-list caches of `workspace`, which a caller extracting
+    /// many chunks keeps from one chunk to the next (one thread at a time).
+    func transform(
+        _ reader: CSVReader, bound: BoundSchema, requireLabel: Bool = false, maxRows: Int = .max,
+        keeping: [Int] = [], workspace: ExtractionWorkspace, report: (RowProblem) -> Void = { _ in }
+    ) throws -> FeatureBatch {
+        precondition(workspace.features == plan.count, "a workspace made for another extractor")
         var batch = FeatureBatch(width: width)
         if let size = reader.fileSize, maxRows == .max {
             let rows = size / 96
             batch.matrix.reserve(rows: rows, entries: rows * 24)
         }
-        let workspace = ExtractionWorkspace(features: plan.count)
         var row = RowBuffer()  // a local, not the workspace's: the extraction loop mutates it per value
         defer { row.deallocate() }
         guard maxRows > 0 else { return batch }
@@ -443,17 +454,18 @@ extension ValueProblem {
 struct StopIteration: Error {}
 
 /// What extracting rows needs besides the extractor and its row buffer: code-list caches, the
-/// current row's code-list hashes, scratch space.
-final class ExtractionWorkspace {
+/// current row's code-list hashes, scratch space. Used by one thread at a time (hence unchecked).
+final class ExtractionWorkspace: @unchecked Sendable {
     let caches: UnsafeMutablePointer<CodeListCache>
     let hashes: UnsafeMutablePointer<UInt64>
     let scratch: UnsafeMutablePointer<UInt8>
-    private let features: Int
+    let features: Int
 
-    init(features: Int) {
+    /// - Parameter listsPerCache: the most code lists each code feature's cache remembers.
+    init(features: Int, listsPerCache: Int = CodeListCache.defaultCapacity) {
         self.features = features
         caches = .allocate(capacity: features)
-        for f in 0..<features { (caches + f).initialize(to: CodeListCache()) }
+        for f in 0..<features { (caches + f).initialize(to: CodeListCache(capacity: listsPerCache)) }
         hashes = .allocate(capacity: features)
         hashes.initialize(repeating: 0, count: features)
         scratch = .allocate(capacity: 2 * (maxCodeBytes + 16))

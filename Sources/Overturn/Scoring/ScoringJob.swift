@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Scores a CSV stream of any size in constant memory: the input is cut into chunks of whole rows
 /// (`CSVReader.nextChunk`), worker threads each parse, extract, score and format a chunk, and the
@@ -64,6 +65,7 @@ public struct ScoringJob {
     let keep: [Int]
     let explainer: Explainer?
     let options: Options
+    let workspaces: WorkspacePool
 
     /// Checks `input`'s header against the model's schema and the columns to keep.
     public init(model file: ModelFile, input: CSVReader, options: Options = Options()) throws {
@@ -79,6 +81,7 @@ public struct ScoringJob {
         }
         scorer = file.scorer(width: file.extractor.width)
         explainer = options.reasons > 0 ? Explainer(file) : nil
+        workspaces = WorkspacePool(features: file.extractor.schema.features.count)
     }
 
     /// The output's header line.
@@ -177,7 +180,11 @@ public struct ScoringJob {
         var result = ChunkResult()
         result.end = chunk.offset + chunk.bytes.count
         let reader = CSVReader(chunk: chunk, header: input.header, file: input.file)
-        let batch = try file.extractor.transform(reader, bound: bound, keeping: keep) { result.rejects.append($0) }
+        let workspace = workspaces.take()
+        defer { workspaces.give(workspace) }
+        let batch = try file.extractor.transform(reader, bound: bound, keeping: keep, workspace: workspace) {
+            result.rejects.append($0)
+        }
         let probabilities = scorer.probabilities(batch.matrix, threads: 1)
         let explanations = explainer?.explain(batch.matrix) ?? []
         result.rows = probabilities.count
@@ -203,5 +210,28 @@ public struct ScoringJob {
             result.output.append(0x0A)
         }
         return result
+    }
+}
+
+/// The extraction workspaces of a scoring run, one per chunk being scored: a chunk takes one and
+/// gives it back, so the code-list caches stay warm from chunk to chunk (a chunk of 2,000 rows
+/// would otherwise extract most of its lists the long way). Each cache remembers at most 8,192
+/// lists, about half a megabyte, so that memory stays flat in the input's size.
+final class WorkspacePool: Sendable {
+    static let listsPerCache = 1 << 13
+
+    private let features: Int
+    private let free = Mutex<[ExtractionWorkspace]>([])
+
+    init(features: Int) {
+        self.features = features
+    }
+
+    func take() -> ExtractionWorkspace {
+        free.withLock { $0.popLast() } ?? ExtractionWorkspace(features: features, listsPerCache: Self.listsPerCache)
+    }
+
+    func give(_ workspace: ExtractionWorkspace) {
+        free.withLock { $0.append(workspace) }
     }
 }
