@@ -102,22 +102,21 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
                     let width = features.count
                     var x = [Float](repeating: 0, count: block * width)
                     for r in 0..<block { x.replaceSubrange((r * width)..<((r + 1) * width), with: map.absent) }
-                    var touched = [[Int32]](repeating: [], count: block)
+                    var touched = TouchedFeatures(rows: block, features: 4 * width)
+                    defer { touched.deallocate() }
                     x.withUnsafeMutableBufferPointer { x in
                         var start = range.lowerBound
                         while start < range.upperBound {
                             let rows = min(block, range.upperBound - start)
+                            touched.clear()
                             for r in 0..<rows {
-                                map.fill(x.baseAddress! + r * width, row: start + r, of: matrix, touched: &touched[r])
+                                map.fill(x.baseAddress! + r * width, row: start + r, of: matrix, touched: &touched)
                             }
-                            touched.withUnsafeBufferPointer {
-                                trees.sums(
-                                    x.baseAddress!, stride: width, rows: rows, into: o.base + start,
-                                    touched: $0.baseAddress!)
-                            }
+                            trees.sums(
+                                x.baseAddress!, stride: width, rows: rows, into: o.base + start, touched: touched)
                             for r in 0..<rows {
                                 o.base[start + r] += baseScore
-                                for f in touched[r] { x[r * width + Int(f)] = map.absent[Int(f)] }
+                                for f in touched.row(r) { x[r * width + Int(f)] = map.absent[Int(f)] }
                             }
                             start += rows
                         }

@@ -70,11 +70,11 @@ struct TreeEnsembleScorer: Sendable {
     /// tree-feature values are `x[r * stride ..< r * stride + width]`.
     ///
     /// `touched`: for rows filled from sparse data (the scorer was made with `absent`), the
-    /// features each row set (`touched[r]`, rows counted from `x`); the QuickScorer then visits
-    /// only those and `alwaysVisit`, not every feature.
+    /// features each row set (`touched.row(r)`, rows counted from `x`); the QuickScorer then
+    /// visits only those and `alwaysVisit`, not every feature.
     func sums(
         _ x: UnsafePointer<Float>, stride: Int, rows: Int, into out: UnsafeMutablePointer<Double>,
-        touched: UnsafePointer<[Int32]>? = nil, kernel: QuickScorer.Kernel = .best
+        touched: TouchedFeatures? = nil, kernel: QuickScorer.Kernel = .best
     ) {
         let block = Self.block
         let lanes = QuickScorerKernel.lanes
@@ -103,12 +103,10 @@ struct TreeEnsembleScorer: Sendable {
                                 var visits = alwaysVisit.count
                                 if let touched {
                                     for r in (start + group)..<(start + group + count) {
-                                        touched[r].withUnsafeBufferPointer { features in
-                                            for f in features where !listed[Int(f)] {
-                                                listed[Int(f)] = true
-                                                visit[visits] = f
-                                                visits += 1
-                                            }
+                                        for f in touched.row(r) where !listed[Int(f)] {
+                                            listed[Int(f)] = true
+                                            visit[visits] = f
+                                            visits += 1
                                         }
                                     }
                                 }

@@ -126,19 +126,79 @@ struct TreeFeatureMap: Sendable {
         }
     }
 
-    /// Writes row `i` of `matrix` into `values` (which holds `absent` on entry) and returns the
-    /// features it set, so the caller can put `absent` back.
+    /// Writes row `i` of `matrix` into `values` (which holds `absent` on entry) and appends the
+    /// features it set to `touched` as its next row, so the caller can put `absent` back.
     @inline(__always)
     func fill(
         _ values: UnsafeMutablePointer<Float>, row i: Int, of matrix: FeatureMatrix,
-        touched: inout [Int32]
+        touched: inout TouchedFeatures
     ) {
-        touched.removeAll(keepingCapacity: true)
         for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
             forEachTarget(of: k, in: matrix) { f, v in
                 values[f] = v
                 touched.append(Int32(f))
             }
         }
+        touched.endRow()
+    }
+}
+
+/// The tree features each row of a block set (`TreeFeatureMap.fill`), row after row in one flat
+/// buffer: what the QuickScorer visits for those rows. The owner calls `deallocate()`.
+struct TouchedFeatures {
+    private var features: UnsafeMutablePointer<Int32>
+    private var capacity: Int
+    private var count = 0
+    /// Row r's features are `features[rowStart[r] ..< rowStart[r + 1]]`.
+    private let rowStart: UnsafeMutablePointer<Int>
+    private let maxRows: Int
+    private var rows = 0
+
+    init(rows: Int, features: Int) {
+        maxRows = rows
+        capacity = max(16, features)
+        self.features = .allocate(capacity: capacity)
+        rowStart = .allocate(capacity: rows + 1)
+        rowStart[0] = 0
+    }
+
+    func deallocate() {
+        features.deallocate()
+        rowStart.deallocate()
+    }
+
+    /// Forgets every row.
+    mutating func clear() {
+        count = 0
+        rows = 0
+    }
+
+    @inline(__always)
+    mutating func append(_ feature: Int32) {
+        if count == capacity { grow() }
+        features[count] = feature
+        count += 1
+    }
+
+    /// Ends the row being appended to.
+    @inline(__always)
+    mutating func endRow() {
+        precondition(rows < maxRows, "more rows than the block holds")
+        rows += 1
+        rowStart[rows] = count
+    }
+
+    /// Row `r`'s features.
+    @inline(__always)
+    func row(_ r: Int) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: features + rowStart[r], count: rowStart[r + 1] - rowStart[r])
+    }
+
+    private mutating func grow() {
+        let grown = UnsafeMutablePointer<Int32>.allocate(capacity: capacity * 2)
+        grown.moveInitialize(from: features, count: count)
+        features.deallocate()
+        features = grown
+        capacity *= 2
     }
 }
