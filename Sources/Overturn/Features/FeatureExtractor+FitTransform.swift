@@ -121,11 +121,11 @@ struct ProvisionalPass: Sendable {
             let label: Float
             do {
                 label = try FeatureExtractor.label(of: reader, bound, labels, requireLabel: requireLabel)
-                for f in plan.indices where plan[f].kind == .codes {  // as in extractRow
-                    hashes[f] = CodeListCache.hash(reader.field(bound.featureIndices[f]).bytes)
-                    caches[f].prefetchSlot(hashes[f])
+                plan.withUnsafeBufferPointer { plan in
+                    bound.featureIndices.withUnsafeBufferPointer {
+                        workspace.prefetchCodeLists(of: reader, plan: plan, fields: $0)
+                    }
                 }
-                for f in plan.indices where plan[f].kind == .codes { caches[f].prefetchEntry(hashes[f]) }
                 for f in plan.indices {
                     let feature = plan[f]
                     let field = reader.field(bound.featureIndices[f])

@@ -176,13 +176,7 @@ public struct FeatureExtractor: Sendable {
         let (caches, scratch, hashes) = (workspace.caches, workspace.scratch, workspace.hashes)
         try plan.withUnsafeBufferPointer { plan in
             try bound.featureIndices.withUnsafeBufferPointer { fields in
-                // The code-list lookups miss the cache on rare lists: fetch all their slots, then
-                // all their entries, before the first lookup.
-                for f in 0..<plan.count where plan[f].kind == .codes {
-                    hashes[f] = CodeListCache.hash(reader.field(fields[f]).bytes)
-                    caches[f].prefetchSlot(hashes[f])
-                }
-                for f in 0..<plan.count where plan[f].kind == .codes { caches[f].prefetchEntry(hashes[f]) }
+                workspace.prefetchCodeLists(of: reader, plan: plan, fields: fields)
                 for f in 0..<plan.count {
                     let feature = plan[f]
                     let field = reader.field(fields[f])
@@ -469,6 +463,20 @@ final class ExtractionWorkspace: @unchecked Sendable {
         hashes = .allocate(capacity: features)
         hashes.initialize(repeating: 0, count: features)
         scratch = .allocate(capacity: 2 * (maxCodeBytes + 16))
+    }
+
+    /// Hashes the current row's code lists into `hashes` and asks for their cache slots, then their
+    /// entries: a lookup of a rare list waits on memory twice, and this way a row's lookups wait side
+    /// by side rather than one after another. `fields[f]` is feature `f`'s field in `reader`.
+    @inline(__always)
+    func prefetchCodeLists(
+        of reader: CSVReader, plan: UnsafeBufferPointer<CompiledFeature>, fields: UnsafeBufferPointer<Int>
+    ) {
+        for f in plan.indices where plan[f].kind == .codes {
+            hashes[f] = CodeListCache.hash(reader.field(fields[f]).bytes)
+            caches[f].prefetchSlot(hashes[f])
+        }
+        for f in plan.indices where plan[f].kind == .codes { caches[f].prefetchEntry(hashes[f]) }
     }
 
     deinit {
