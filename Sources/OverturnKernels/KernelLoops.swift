@@ -8,12 +8,16 @@ public struct KernelLoops: Sendable {
             QuickScorerKernel.Tables, UnsafePointer<Float>, Int, Int, UnsafePointer<Int32>, Int,
             UnsafeMutablePointer<SIMD8<UInt64>>
         ) -> Void
-    /// `TreeSHAPKernel.directions(block:columns:inner:innerCount:feature:threshold:defaultLeft:left:groups:nodeStart:nodes:index:)`.
+    /// `TreeSHAPKernel.directions(block:columns:splits:count:feature:threshold:defaultLeft:left:)`.
     public typealias Directions =
         @Sendable (
             Int, UnsafePointer<Float>, UnsafePointer<Int32>, Int, UnsafePointer<Int32>, UnsafePointer<Float>,
-            UnsafePointer<UInt8>, UnsafeMutablePointer<UInt8>, Int, UnsafePointer<Int>, UnsafePointer<Int32>,
-            UnsafeMutablePointer<UInt8>
+            UnsafePointer<UInt8>, UnsafeMutablePointer<UInt8>
+        ) -> Void
+    /// `TreeSHAPKernel.indices(block:left:groups:nodeStart:nodes:index:)`.
+    public typealias Indices =
+        @Sendable (
+            Int, UnsafePointer<UInt8>, Int, UnsafePointer<Int>, UnsafePointer<Int32>, UnsafeMutablePointer<UInt8>
         ) -> Void
     /// `TreeSHAPKernel.addRows(_:groups:index:indexStride:rows:into:)`.
     public typealias AddRows =
@@ -23,13 +27,16 @@ public struct KernelLoops: Sendable {
 
     public let leafSets: LeafSets
     public let treeSHAPDirections: Directions
+    public let treeSHAPIndices: Indices
     public let treeSHAPAddRows: AddRows
 
     public init(
-        leafSets: @escaping LeafSets, treeSHAPDirections: @escaping Directions, treeSHAPAddRows: @escaping AddRows
+        leafSets: @escaping LeafSets, treeSHAPDirections: @escaping Directions, treeSHAPIndices: @escaping Indices,
+        treeSHAPAddRows: @escaping AddRows
     ) {
         self.leafSets = leafSets
         self.treeSHAPDirections = treeSHAPDirections
+        self.treeSHAPIndices = treeSHAPIndices
         self.treeSHAPAddRows = treeSHAPAddRows
     }
 }

@@ -9,33 +9,30 @@ public enum TreeSHAPKernel {
     /// Numbers per table row and per row of contributions.
     public static let width = 16
 
-    /// A block's directions and its groups' row indices, for a tree of numeric splits.
-    ///
-    /// - `left[n·block + r]` = 1 when row `r` goes left at inner node `n = inner[i]` (its value
-    ///   `columns[feature[n]·block + r]` at most `threshold[n]`, or missing and `defaultLeft[n]`);
-    /// - `index[g·block + r]` = Σ_b `left[nodes[nodeStart[g] + b]·block + r]` << b for each group `g`.
+    /// A block's directions at numeric splits: for each split `s = splits[i]`, `left[s·block + r]`
+    /// = 1 when row `r` goes left there (its value `columns[feature[s]·block + r]` at most
+    /// `threshold[s]`, or missing and `defaultLeft[s]`), 0 when it goes right.
     @inlinable @inline(__always)
     public static func directions(
-        block: Int, columns: UnsafePointer<Float>, inner: UnsafePointer<Int32>, innerCount: Int,
+        block: Int, columns: UnsafePointer<Float>, splits: UnsafePointer<Int32>, count: Int,
         feature: UnsafePointer<Int32>, threshold: UnsafePointer<Float>, defaultLeft: UnsafePointer<UInt8>,
-        left: UnsafeMutablePointer<UInt8>, groups: Int, nodeStart: UnsafePointer<Int>, nodes: UnsafePointer<Int32>,
-        index: UnsafeMutablePointer<UInt8>
+        left: UnsafeMutablePointer<UInt8>
     ) {
-        for i in 0..<innerCount {
-            let n = Int(inner[i])
-            let values = columns + Int(feature[n]) &* block
-            let out = left + n &* block
-            let t = threshold[n]
-            let missing = defaultLeft[n]
+        for i in 0..<count {
+            let s = Int(splits[i])
+            let values = columns + Int(feature[s]) &* block
+            let out = left + s &* block
+            let t = threshold[s]
+            let missing = defaultLeft[s]
             for r in 0..<block {
                 let v = values[r]
                 out[r] = (v <= t ? 1 : 0) | (v != v ? missing : 0)
             }
         }
-        indices(block: block, left: left, groups: groups, nodeStart: nodeStart, nodes: nodes, index: index)
     }
 
-    /// The groups' row indices alone (`directions`), from directions already in `left`.
+    /// A block's row indices in a tree's groups, from the directions in `left`: `index[g·block + r]`
+    /// = Σ_b `left[nodes[nodeStart[g] + b]·block + r]` << b for each group `g`.
     @inlinable @inline(__always)
     public static func indices(
         block: Int, left: UnsafePointer<UInt8>, groups: Int, nodeStart: UnsafePointer<Int>, nodes: UnsafePointer<Int32>,

@@ -12,7 +12,7 @@ public let loops = KernelLoops(
     leafSets: { QuickScorerKernel.leafSets($0, rows: $1, stride: $2, count: $3, visiting: $4, $5, into: $6) },
     treeSHAPDirections: {
         TreeSHAPKernel.directions(
-            block: $0, columns: $1, inner: $2, innerCount: $3, feature: $4, threshold: $5, defaultLeft: $6,
-            left: $7, groups: $8, nodeStart: $9, nodes: $10, index: $11)
+            block: $0, columns: $1, splits: $2, count: $3, feature: $4, threshold: $5, defaultLeft: $6, left: $7)
     },
+    treeSHAPIndices: { TreeSHAPKernel.indices(block: $0, left: $1, groups: $2, nodeStart: $3, nodes: $4, index: $5) },
     treeSHAPAddRows: { TreeSHAPKernel.addRows($0, groups: $1, index: $2, indexStride: $3, rows: $4, into: $5) })

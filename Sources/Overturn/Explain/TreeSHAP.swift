@@ -20,9 +20,10 @@ import OverturnKernels
 /// the directions the row takes at the splits on its path. So the leaves are gathered into groups,
 /// subtrees whose splits together with their ancestors number at most `groupBits`, and for every
 /// group all `2^bits` combinations of directions are worked out when the explainer is made, summed
-/// over the group's leaves. Explaining a row is then, per tree, one comparison per split and per
-/// group one table row added to the contributions (FastTreeSHAP's "v2" idea, Yang 2021, taken from
-/// leaves to subtrees). Leaves deeper than `groupBits` are worked out per row.
+/// over the group's leaves. Explaining a row is then, per tree, one comparison per split (fewer:
+/// trees that split alike share their comparisons, `SplitRun`) and per group one table row added
+/// to the contributions (FastTreeSHAP's "v2" idea, Yang 2021, taken from leaves to subtrees).
+/// Leaves deeper than `groupBits` are worked out per row.
 ///
 /// Contributions go to output columns: feature `f`'s to `output[f]` (by default `f` itself), so
 /// that features summed into one column (an input's one-hot levels) cost one addition per group.
@@ -38,6 +39,8 @@ public struct TreeSHAP: Sendable {
     /// anything is known about a row, without the model's base score.
     public let expectedValue: Double
     let trees: [PathTree]
+    /// The trees in runs whose splits are compared once per block for all of the run's trees.
+    let runs: [SplitRun]
     /// Table rows of `TreeSHAPKernel.width` numbers, for every output column.
     let dense: Bool
     let kernel: QuickScorer.Kernel
@@ -54,8 +57,12 @@ public struct TreeSHAP: Sendable {
         self.init(trees: trees, width: width, output: output, outputs: outputs, kernel: .best)
     }
 
-    /// `kernel`: which compilation of `TreeSHAPKernel` runs (tests run both).
-    init(trees: [Tree], width: Int, output: [Int]?, outputs: Int? = nil, kernel: QuickScorer.Kernel) {
+    /// `kernel`: which compilation of `TreeSHAPKernel` runs (tests run both); `maxSplits`: the
+    /// most splits of a `SplitRun` (tests make many runs).
+    init(
+        trees: [Tree], width: Int, output: [Int]?, outputs: Int? = nil, kernel: QuickScorer.Kernel,
+        maxSplits: Int = SplitRun.maxSplits
+    ) {
         self.width = width
         let output = output ?? Array(0..<width)
         precondition(output.count == width, "one output column per tree feature")
@@ -65,7 +72,9 @@ public struct TreeSHAP: Sendable {
         dense = self.outputs <= TreeSHAPKernel.width
         self.kernel = kernel
         let dense = dense
-        self.trees = trees.map { PathTree($0, output: output, dense: dense) }
+        let (runs, splitOf) = SplitRun.runs(of: trees, maxSplits: maxSplits)
+        self.runs = runs
+        self.trees = trees.indices.map { PathTree(trees[$0], split: splitOf[$0], output: output, dense: dense) }
         expectedValue = self.trees.reduce(0) { $0 + $1.expectedValue }
     }
 
@@ -108,8 +117,8 @@ public struct TreeSHAP: Sendable {
         columns: UnsafePointer<Float>, rows: Int, into phi: UnsafeMutablePointer<Double>, phiStride: Int
     ) {
         precondition(rows <= Self.block, "at most \(Self.block) rows at a time")
-        let nodes = Swift.max(trees.map(\.tree.nodeCount).max() ?? 0, 1)
-        let left = UnsafeMutablePointer<UInt8>.allocate(capacity: nodes * Self.block)
+        let splits = Swift.max(runs.map(\.count).max() ?? 0, 1)
+        let left = UnsafeMutablePointer<UInt8>.allocate(capacity: splits * Self.block)
         defer { left.deallocate() }
         // Dense tables add into rows of 16, copied out at the end.
         let width = dense ? TreeSHAPKernel.width : phiStride
@@ -118,11 +127,14 @@ public struct TreeSHAP: Sendable {
         defer { if dense { sums.deallocate() } }
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * 66) { scratch in
             PathTree.weightTable.withUnsafeBufferPointer { weights in
-                // Tree by tree over the block, so that a tree's tables stay in cache.
-                for tree in trees {
-                    tree.add(
-                        rows: rows, columns: columns, left: left, scratch: scratch.baseAddress!,
-                        weights: weights.baseAddress!, into: sums, phiStride: width, kernel: kernel)
+                for run in runs {
+                    run.directions(columns: columns, trees: trees, left: left, kernel: kernel)
+                    // Tree by tree over the block, so that a tree's tables stay in cache.
+                    for tree in trees[run.trees] {
+                        tree.add(
+                            rows: rows, left: left, scratch: scratch.baseAddress!, weights: weights.baseAddress!,
+                            into: sums, phiStride: width, kernel: kernel)
+                    }
                 }
             }
         }
@@ -134,20 +146,114 @@ public struct TreeSHAP: Sendable {
     }
 }
 
-/// One tree prepared for TreeSHAP: its splits in compact form, its groups of leaves with their
-/// tables, and the leaves too deep for a group with their paths.
-struct PathTree: Sendable {
-    let tree: Tree
-    let expectedValue: Double
-    /// The inner nodes, and per node its split (feature -1 for a leaf); `categorical` when some
-    /// split is on categories (then `Tree.goesLeft` decides).
-    let inner: [Int32]
+/// Consecutive trees whose splits a block of rows is compared at once. Boosted trees split the same
+/// feature at the same threshold over and over (the default claims model's 9,637 inner nodes make
+/// 1,093 different splits; `days_to_appeal` alone has 1,298 nodes at 220 thresholds), so a split
+/// is compared once per run, not once per node. A run holds at most
+/// `maxSplits` splits, so that its directions (a byte per split and row) stay in cache.
+struct SplitRun: Sendable {
+    let trees: Range<Int>
+    /// Split `s`'s feature, threshold and missing direction (1: left), for its numeric splits;
+    /// the numeric splits are `numeric`.
     let feature: [Int32]
     let threshold: [Float]
     let defaultLeft: [UInt8]
-    let categorical: Bool
+    let numeric: [Int32]
+    /// The splits on categories: each node is its own split (`Tree.goesLeft` decides).
+    let categorical: [(split: Int32, tree: Int, node: Int)]
+    var count: Int { feature.count }
 
-    // Group `g`: bit `b` of a row's index is 1 when the row goes left at node
+    static let maxSplits = 2048
+
+    /// The runs of `trees`, and per tree and node its split in its run (-1 for a leaf). A tree
+    /// with more nodes than `maxSplits` has a run of its own.
+    static func runs(of trees: [Tree], maxSplits: Int) -> (runs: [SplitRun], splitOf: [[Int32]]) {
+        struct Key: Hashable {
+            var feature: Int32
+            var threshold: UInt32
+            var defaultLeft: Bool
+        }
+        var runs: [SplitRun] = []
+        var splitOf: [[Int32]] = []
+        var first = 0
+        var ids: [Key: Int32] = [:]
+        var feature: [Int32] = []
+        var threshold: [Float] = []
+        var defaultLeft: [UInt8] = []
+        var numeric: [Int32] = []
+        var categorical: [(split: Int32, tree: Int, node: Int)] = []
+        func close(before t: Int) {
+            runs.append(
+                SplitRun(
+                    trees: first..<t, feature: feature, threshold: threshold, defaultLeft: defaultLeft,
+                    numeric: numeric, categorical: categorical))
+            first = t
+            ids = [:]
+            (feature, threshold, defaultLeft, numeric, categorical) = ([], [], [], [], [])
+        }
+        for (t, tree) in trees.enumerated() {
+            if t > first && feature.count + tree.nodeCount > maxSplits { close(before: t) }
+            var split = [Int32](repeating: -1, count: tree.nodeCount)
+            for n in 0..<tree.nodeCount where tree.feature[n] >= 0 {
+                let id = Int32(feature.count)
+                if tree.categorySet[n] >= 0 {
+                    categorical.append((id, t, n))
+                } else {
+                    let key = Key(
+                        feature: tree.feature[n], threshold: tree.threshold[n].bitPattern,
+                        defaultLeft: tree.defaultLeft[n])
+                    if let known = ids[key] {
+                        split[n] = known
+                        continue
+                    }
+                    ids[key] = id
+                    numeric.append(id)
+                }
+                split[n] = id
+                feature.append(tree.feature[n])
+                threshold.append(tree.threshold[n])
+                defaultLeft.append(tree.defaultLeft[n] ? 1 : 0)
+            }
+            splitOf.append(split)
+        }
+        close(before: trees.count)
+        return (runs, splitOf)
+    }
+
+    /// Every row's direction at every split of the run: `left[s * block + r]`, 1 for left.
+    func directions(
+        columns: UnsafePointer<Float>, trees: [PathTree], left: UnsafeMutablePointer<UInt8>,
+        kernel: QuickScorer.Kernel
+    ) {
+        let block = TreeSHAP.block
+        numeric.withUnsafeBufferPointer { numeric in
+            feature.withUnsafeBufferPointer { feature in
+                threshold.withUnsafeBufferPointer { threshold in
+                    defaultLeft.withUnsafeBufferPointer { defaultLeft in
+                        guard let splits = numeric.baseAddress else { return }
+                        kernel.loops.treeSHAPDirections(
+                            block, columns, splits, numeric.count, feature.baseAddress!, threshold.baseAddress!,
+                            defaultLeft.baseAddress!, left)
+                    }
+                }
+            }
+        }
+        for (split, t, n) in categorical {
+            let tree = trees[t].tree
+            let values = columns + Int(tree.feature[n]) * block
+            let out = left + Int(split) * block
+            for r in 0..<block { out[r] = tree.goesLeft(n, values[r]) ? 1 : 0 }
+        }
+    }
+}
+
+/// One tree prepared for TreeSHAP: its groups of leaves with their tables, and the leaves too deep
+/// for a group with their paths. Its splits are named by their place in the tree's `SplitRun`.
+struct PathTree: Sendable {
+    let tree: Tree
+    let expectedValue: Double
+
+    // Group `g`: bit `b` of a row's index is 1 when the row goes left at split
     // `nodes[nodeStart[g] + b]`; table row `index` adds its numbers to the output columns
     // `columns[columnStart[g] ..< columnStart[g + 1]]`, from `tableStart[g]`.
     let nodeStart: [Int]
@@ -168,8 +274,9 @@ struct PathTree: Sendable {
     let leafColumns: [Int32]
     let zero: [Double]
     let splitStart: [Int]
-    /// A split on the path: the node, whether the path goes left, the position of its feature.
-    let splits: [(node: Int32, left: Bool, position: UInt8)]
+    /// A split on the path: its split in the run, whether the path goes left, the position of its
+    /// feature.
+    let splits: [(split: Int32, left: Bool, position: UInt8)]
 
     /// A leaf's path from the root.
     struct LeafPath {
@@ -180,18 +287,15 @@ struct PathTree: Sendable {
         var zero: [Double]
     }
 
-    /// - Parameter dense: table rows of `TreeSHAPKernel.width` numbers, one per output column
-    ///   (all columns below that width), instead of one per column the group feeds.
-    init(_ tree: Tree, output: [Int], dense: Bool) {
+    /// - Parameters:
+    ///   - split: per node, its split in the tree's `SplitRun`.
+    ///   - dense: table rows of `TreeSHAPKernel.width` numbers, one per output column (all columns
+    ///     below that width), instead of one per column the group feeds.
+    init(_ tree: Tree, split: [Int32], output: [Int], dense: Bool) {
         self.dense = dense
         precondition(tree.depth <= 64, "TreeSHAP takes trees of at most 64 levels")
         self.tree = tree
         let count = tree.nodeCount
-        inner = (0..<count).filter { tree.feature[$0] >= 0 }.map(Int32.init)
-        feature = tree.feature
-        threshold = tree.threshold
-        defaultLeft = tree.defaultLeft.map { $0 ? 1 : 0 }
-        categorical = tree.categorySet.contains { $0 >= 0 }
 
         // Every leaf's path, and every node's number of inner nodes below it (itself included).
         var paths = [LeafPath?](repeating: nil, count: count)
@@ -238,7 +342,7 @@ struct PathTree: Sendable {
         var leafColumns: [Int32] = []
         var zero: [Double] = []
         var splitStart = [0]
-        var splits: [(node: Int32, left: Bool, position: UInt8)] = []
+        var splits: [(split: Int32, left: Bool, position: UInt8)] = []
 
         /// Tables the subtree at `root`, whose ancestors are `above`.
         func group(_ root: Int, above: [Int]) {
@@ -270,7 +374,7 @@ struct PathTree: Sendable {
                 slot = [:]
                 for c in outs { slot[c] = c }
             }
-            nodes += relevant.map(Int32.init)
+            nodes += relevant.map { split[$0] }
             nodeStart.append(nodes.count)
             columns += outs.map(Int32.init)
             columnStart.append(columns.count)
@@ -313,7 +417,7 @@ struct PathTree: Sendable {
                 leafColumns += leaf.features.map { Int32(output[$0]) }
                 zero += leaf.zero
                 featureStart.append(leafColumns.count)
-                splits += leaf.splits.map { (Int32($0.node), $0.left, UInt8($0.position)) }
+                splits += leaf.splits.map { (split[$0.node], $0.left, UInt8($0.position)) }
                 splitStart.append(splits.count)
             } else {
                 assign(Int(tree.left[n]), above: above + [n])
@@ -339,55 +443,26 @@ struct PathTree: Sendable {
     /// Adds the contributions of this tree for `rows` rows (at most `block`) to `phi`.
     ///
     /// - Parameters:
-    ///   - columns: feature `f` of row `r` at `columns[f * block + r]`.
-    ///   - left: room for `block` bytes per node of the tree.
+    ///   - left: every row's direction at every split of the tree's run (`SplitRun.directions`).
     ///   - scratch: room for 132 numbers; `weights` is `weightTable`'s.
     ///
-    /// First every row's direction at every split, a split at a time for all rows; then per group
-    /// every row's table row index, a split at a time; then, group by group, each row's table row
+    /// First per group every row's table row index, a split at a time; then, group by group, each row's table row
     /// added to its contributions (consecutive additions go to different rows, not one long chain
     /// through one number).
     @inline(__always)
     func add(
-        rows: Int, columns: UnsafePointer<Float>, left: UnsafeMutablePointer<UInt8>,
-        scratch: UnsafeMutablePointer<Double>, weights: UnsafePointer<Double>,
+        rows: Int, left: UnsafePointer<UInt8>, scratch: UnsafeMutablePointer<Double>, weights: UnsafePointer<Double>,
         into phi: UnsafeMutablePointer<Double>, phiStride: Int, kernel: QuickScorer.Kernel
     ) {
-        guard !inner.isEmpty else { return }  // a tree of one leaf adds nothing
+        guard tree.nodeCount > 1 else { return }  // a tree of one leaf adds nothing
         let block = TreeSHAP.block
         let groups = tableStart.count
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(groups, 1) * block) { index in
             let index = index.baseAddress!
             nodeStart.withUnsafeBufferPointer { nodeStart in
                 nodes.withUnsafeBufferPointer { nodes in
-                    // Every row's direction at every split, then every group's row indices.
-                    if categorical {
-                        for n in inner {
-                            let n = Int(n)
-                            let f = Int(tree.feature[n])
-                            for r in 0..<rows {
-                                left[n &* block &+ r] = tree.goesLeft(n, columns[f &* block &+ r]) ? 1 : 0
-                            }
-                        }
-                        TreeSHAPKernel.indices(
-                            block: block, left: left, groups: groups, nodeStart: nodeStart.baseAddress!,
-                            nodes: nodes.baseAddress ?? Self.noNodes, index: index)
-                    } else {
-                        inner.withUnsafeBufferPointer { inner in
-                            feature.withUnsafeBufferPointer { feature in
-                                threshold.withUnsafeBufferPointer { threshold in
-                                    defaultLeft.withUnsafeBufferPointer { defaultLeft in
-                                        Self.directions(
-                                            block: block, columns: columns, inner: inner.baseAddress!,
-                                            innerCount: inner.count, feature: feature.baseAddress!,
-                                            threshold: threshold.baseAddress!, defaultLeft: defaultLeft.baseAddress!,
-                                            left: left, groups: groups, nodeStart: nodeStart.baseAddress!,
-                                            nodes: nodes.baseAddress ?? Self.noNodes, index: index, kernel: kernel)
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    kernel.loops.treeSHAPIndices(
+                        block, left, groups, nodeStart.baseAddress!, nodes.baseAddress ?? Self.noNodes, index)
                     columnStart.withUnsafeBufferPointer { columnStart in
                         self.columns.withUnsafeBufferPointer { outputs in
                             tableStart.withUnsafeBufferPointer { tableStart in
@@ -434,7 +509,7 @@ struct PathTree: Sendable {
                                 var leaves: UInt64 = 0
                                 for s in splitStart[l]..<splitStart[l + 1] {
                                     let split = splits[s]
-                                    if (left[Int(split.node) &* block &+ r] == 1) != split.left {
+                                    if (left[Int(split.split) &* block &+ r] == 1) != split.left {
                                         leaves |= 1 << UInt64(split.position)
                                     }
                                 }
@@ -457,18 +532,6 @@ struct PathTree: Sendable {
 
     /// A pointer for a tree whose leaves are all too deep for a group (no group nodes): never read.
     static var noNodes: UnsafePointer<Int32> { UnsafePointer(bitPattern: MemoryLayout<Int32>.alignment)! }
-
-    /// `TreeSHAPKernel.directions` in the compilation `kernel` names.
-    @inline(__always)
-    static func directions(
-        block: Int, columns: UnsafePointer<Float>, inner: UnsafePointer<Int32>, innerCount: Int,
-        feature: UnsafePointer<Int32>, threshold: UnsafePointer<Float>, defaultLeft: UnsafePointer<UInt8>,
-        left: UnsafeMutablePointer<UInt8>, groups: Int, nodeStart: UnsafePointer<Int>, nodes: UnsafePointer<Int32>,
-        index: UnsafeMutablePointer<UInt8>, kernel: QuickScorer.Kernel
-    ) {
-        kernel.loops.treeSHAPDirections(
-            block, columns, inner, innerCount, feature, threshold, defaultLeft, left, groups, nodeStart, nodes, index)
-    }
 
     /// `TreeSHAPKernel.addRows` in the compilation `kernel` names.
     @inline(__always)

@@ -119,6 +119,46 @@ private func fixture(_ name: String) -> String {
         #expect(deepLeaves > 0, "some leaves are too deep for a group and worked out per row")
     }
 
+    /// A forest whose trees split the same features at the same few thresholds (`Random.grid`), so
+    /// that a split is compared once for many nodes (`SplitRun`): equal to the sum of each tree's
+    /// definition to 1e-12, in one run or in runs of at most 8 or 20 splits.
+    @Test func forestsShareTheirSplits() {
+        var random = RandomSource(seed: 5)
+        let trees = (0..<12).map { Self.randomTree(&random, depth: 2 + $0 % 5) }
+        let width = Random.width
+        let rows = 12
+        let x = Random.randomRows(&random, count: rows)
+        let one = TreeSHAP(trees: trees, width: width)
+        #expect(one.runs.count == 1)
+        let nodes = trees.reduce(0) { $0 + $1.feature.count { $0 >= 0 } }
+        #expect(one.runs[0].count < nodes, "some splits are shared")
+        var expected = [[Double]](repeating: [Double](repeating: 0, count: width), count: rows)
+        for tree in trees {
+            for r in 0..<rows {
+                let phi = Self.bruteForce(tree, x[(r * width)..<((r + 1) * width)], width: width)
+                for f in 0..<width { expected[r][f] += phi[f] }
+            }
+        }
+        for maxSplits in [8, 20, SplitRun.maxSplits] {
+            let shap = TreeSHAP(trees: trees, width: width, output: nil, kernel: .best, maxSplits: maxSplits)
+            #expect(shap.runs.count > 1 || maxSplits == SplitRun.maxSplits)
+            #expect(shap.runs.map(\.trees.count).reduce(0, +) == trees.count)
+            var phi = [Double](repeating: 0, count: rows * width)
+            x.withUnsafeBufferPointer { x in
+                phi.withUnsafeMutableBufferPointer {
+                    shap.contributions(
+                        x.baseAddress!, stride: width, rows: rows, into: $0.baseAddress!, phiStride: width)
+                }
+            }
+            for r in 0..<rows {
+                for f in 0..<width {
+                    #expect(
+                        abs(phi[r * width + f] - expected[r][f]) < 1e-12, "at most \(maxSplits) row \(r) feature \(f)")
+                }
+            }
+        }
+    }
+
     /// A stump by hand: 3 of 4 training rows went left (value −1), 1 right (value 3), so the
     /// expected value is 0.75·(−1) + 0.25·3 = 0 and the split's feature gets all of the leaf value.
     @Test func aStumpByHand() {
