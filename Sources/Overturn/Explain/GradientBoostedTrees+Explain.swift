@@ -78,7 +78,8 @@ extension GradientBoostedTrees {
             phi.withUnsafeMutableBufferPointer { phi in
                 let out = SharedBuffer(phi)
                 let x = SharedBuffer(x)
-                parallelBlocks(rows, threads: threads, block: 64) { range in
+                // Whole blocks: `TreeSHAP.contributions` lays out a block's columns whatever its rows.
+                parallelBlocks(rows, threads: threads, block: TreeSHAP.block) { range in
                     shap.contributions(
                         x.base + range.lowerBound * width, stride: width, rows: range.count,
                         into: out.base + range.lowerBound * outputs, phiStride: outputs)
