@@ -74,7 +74,15 @@ public struct TreeSHAP: Sendable {
         let dense = dense
         let (runs, splitOf) = SplitRun.runs(of: trees, maxSplits: maxSplits)
         self.runs = runs
-        self.trees = trees.indices.map { PathTree(trees[$0], split: splitOf[$0], output: output, dense: dense) }
+        // Tree by tree on every core: tabling is most of the time `explain` takes for a few rows.
+        var paths = [PathTree?](repeating: nil, count: trees.count)
+        paths.withUnsafeMutableBufferPointer { paths in
+            let out = SharedBuffer(paths)
+            parallelBlocks(trees.count, threads: ProcessInfo.processInfo.activeProcessorCount, block: 4) { range in
+                for t in range { out.base[t] = PathTree(trees[t], split: splitOf[t], output: output, dense: dense) }
+            }
+        }
+        self.trees = paths.map { $0! }
         expectedValue = self.trees.reduce(0) { $0 + $1.expectedValue }
     }
 
@@ -382,25 +390,44 @@ struct PathTree: Sendable {
             let width = outs.count
             let start = table.count
             table += [Double](repeating: 0, count: (1 << relevant.count) * width)
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * 66) { scratch in
-                Self.weightTable.withUnsafeBufferPointer { w in
-                    for leaf in leaves {
-                        let d = leaf.features.count
-                        let slots = leaf.features.map { slot[output[$0]]! }
-                        let splits = leaf.splits.map {
-                            (bit: bit[$0.node]!, left: $0.left, position: UInt64($0.position))
-                        }
-                        leaf.zero.withUnsafeBufferPointer { z in
-                            for index in 0..<(1 << relevant.count) {
-                                var leaves: UInt64 = 0  // the features at whose splits the row leaves the path
-                                for split in splits where (index >> split.bit & 1 == 1) != split.left {
-                                    leaves |= 1 << split.position
+            table.withUnsafeMutableBufferPointer { table in
+                let table = table.baseAddress! + start
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * 66) { scratch in
+                    Self.weightTable.withUnsafeBufferPointer { w in
+                        for leaf in leaves {
+                            let d = leaf.features.count  // at most `groupBits`
+                            let slots = leaf.features.map { slot[output[$0]]! }
+                            let splits = leaf.splits.map {
+                                (bit: bit[$0.node]!, left: $0.left, position: UInt64($0.position))
+                            }
+                            // The leaf's values depend on which of its features the row leaves the
+                            // path at, not on the whole combination: each set worked out once.
+                            var values = [Double](repeating: 0, count: (1 << d) * d)
+                            var known = [Bool](repeating: false, count: 1 << d)
+                            leaf.zero.withUnsafeBufferPointer { z in
+                                for index in 0..<(1 << relevant.count) {
+                                    var leaving: UInt64 = 0
+                                    for split in splits where (index >> split.bit & 1 == 1) != split.left {
+                                        leaving |= 1 << split.position
+                                    }
+                                    let set = Int(leaving)
+                                    if !known[set] {
+                                        known[set] = true
+                                        Self.pathShapley(
+                                            value: leaf.value, zero: z.baseAddress!, count: d,
+                                            follows: Self.allFeatures(d) & ~leaving, weights: w.baseAddress! + d * 64,
+                                            scratch: scratch.baseAddress!
+                                        ) { k, phi in values[set * d + k] = phi }
+                                    }
+                                    // Added in `pathShapley`'s order: the features left, then the others.
+                                    let row = table + index * width
+                                    for k in 0..<d where leaving >> UInt64(k) & 1 == 1 {
+                                        row[slots[k]] += values[set * d + k]
+                                    }
+                                    for k in 0..<d where leaving >> UInt64(k) & 1 == 0 {
+                                        row[slots[k]] += values[set * d + k]
+                                    }
                                 }
-                                Self.pathShapley(
-                                    value: leaf.value, zero: z.baseAddress!, count: d,
-                                    follows: Self.allFeatures(d) & ~leaves, weights: w.baseAddress! + d * 64,
-                                    scratch: scratch.baseAddress!
-                                ) { k, phi in table[start + index * width + slots[k]] += phi }
                             }
                         }
                     }
