@@ -137,10 +137,21 @@ public struct Explanation: Sendable, Equatable {
     /// nothing are left out. With `first`, only the largest `first` reasons are worked out (the
     /// same as the first of all of them).
     public func reasons(first: Int = .max) -> [Reason] {
-        let order = inputs.indices.filter { inputs[$0] != 0 }.sorted {
-            abs(inputs[$0]) != abs(inputs[$1]) ? abs(inputs[$0]) > abs(inputs[$1]) : $0 < $1
+        // The largest `first`, in order: each input put in place among those kept so far.
+        func before(_ a: Int, _ b: Int) -> Bool {
+            abs(inputs[a]) != abs(inputs[b]) ? abs(inputs[a]) > abs(inputs[b]) : a < b
         }
-        .prefix(first)
+        var order: [Int] = []
+        order.reserveCapacity(Swift.max(0, Swift.min(first, inputs.count)))
+        for i in inputs.indices where inputs[i] != 0 && first > 0 {
+            if order.count == first {
+                guard before(i, order[order.count - 1]) else { continue }
+                order.removeLast()
+            }
+            var at = order.count
+            while at > 0 && before(i, order[at - 1]) { at -= 1 }
+            order.insert(i, at: at)
+        }
         var margin = base
         var probability = baseProbability
         return order.map { i in

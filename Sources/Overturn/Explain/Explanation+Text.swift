@@ -4,12 +4,22 @@ extension Explainer {
     /// A reason in words, for a caseworker: `payer = Aetna: -9.1 pts` (the input column, the row's
     /// value from `FeatureExtractor.describe`, and the reason's points).
     public func words(_ reason: Explanation.Reason, values: [String]) -> String {
-        "\(label(reason, values: values)): \(Self.points(reason.points))"
+        words(reason, value: values[reason.input])
+    }
+
+    /// `words(_:values:)` given the row's value of the reason's input alone.
+    public func words(_ reason: Explanation.Reason, value: String) -> String {
+        "\(label(reason, value: value)): \(Self.points(reason.points))"
     }
 
     /// What a reason is about: `payer = Aetna` (the input column and the row's value).
     public func label(_ reason: Explanation.Reason, values: [String]) -> String {
-        "\(inputNames[reason.input]) = \(values[reason.input])"
+        label(reason, value: values[reason.input])
+    }
+
+    /// `label(_:values:)` given the row's value of the reason's input alone.
+    public func label(_ reason: Explanation.Reason, value: String) -> String {
+        "\(inputNames[reason.input]) = \(value)"
     }
 
     /// `+6.2 pts`, `-0.4 pts`: one decimal, rounded half to even (made by hand: this runs for

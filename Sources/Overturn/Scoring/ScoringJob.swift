@@ -195,11 +195,11 @@ public struct ScoringJob {
             appendProbability(p, to: &result.output)
             if let explainer {
                 let reasons = explanations[r].reasons(first: options.reasons)
-                let values = file.extractor.describe(row: r, of: batch.matrix, only: reasons.map(\.input))
                 for k in 0..<options.reasons {
                     result.output.append(UInt8(ascii: ","))
                     if k < reasons.count {
-                        appendTextField(explainer.words(reasons[k], values: values), to: &result.output)
+                        let value = file.extractor.describe(row: r, of: batch.matrix, input: reasons[k].input)
+                        appendTextField(explainer.words(reasons[k], value: value), to: &result.output)
                     }
                 }
             }

@@ -76,6 +76,11 @@ import Testing
         // The first reason moves from the base probability.
         #expect(abs(reasons[0].points - 100 * (sigmoid(0.9) - sigmoid(-0.5))) < 1e-12)
         #expect(reasons[1].points < 0)
+        // The first k are those of all of them, whatever k.
+        for k in 0...6 { #expect(explanation.reasons(first: k) == Array(reasons.prefix(k))) }
+        let ties = Explanation(base: 0, inputs: [-0.3, 0.3, 0.1, -0.3, 0, 0.3])
+        #expect(ties.reasons().map(\.input) == [0, 1, 3, 5, 2])
+        #expect(ties.reasons(first: 3).map(\.input) == [0, 1, 3])
     }
 
     @Test func icd10TitlesFallBackToTheCategory() {
@@ -106,5 +111,9 @@ import Testing
         #expect(
             extractor.describe(row: 20, of: batch.matrix) == ["other", codes + "other", "blank", "1234.57", "blank"])
         #expect(extractor.describe(row: 20, of: batch.matrix, only: [3]) == ["", "", "", "1234.57", ""])
+        for r in [0, 1, 20] {
+            let all = extractor.describe(row: r, of: batch.matrix)
+            for f in all.indices { #expect(extractor.describe(row: r, of: batch.matrix, input: f) == all[f]) }
+        }
     }
 }
