@@ -157,8 +157,8 @@ public struct TreeSHAP: Sendable {
 /// Consecutive trees whose splits a block of rows is compared at once. Boosted trees split the same
 /// feature at the same threshold over and over (the default claims model's 9,637 inner nodes make
 /// 1,093 different splits; `days_to_appeal` alone has 1,298 nodes at 220 thresholds), so a split
-/// is compared once per run, not once per node. A run holds at most
-/// `maxSplits` splits, so that its directions (a byte per split and row) stay in cache.
+/// is compared once per run, not once per node. A run holds at most `maxSplits` splits, so that its
+/// directions (a byte per split and row) stay in cache.
 struct SplitRun: Sendable {
     let trees: Range<Int>
     /// Split `s`'s feature, threshold and missing direction (1: left), for its numeric splits;
