@@ -170,6 +170,12 @@ struct GrowingBuffer<T> {
         (base + count).initialize(to: value)
         count += 1
     }
+
+    /// Forgets the values, keeping the room (for plain values such as numbers, which need no
+    /// deinitializing).
+    mutating func removeAll() {
+        count = 0
+    }
 }
 
 /// Open-addressing slots of size `size` (a power of two) for the keys with these hashes, in order:

@@ -146,9 +146,7 @@ struct TreeFeatureMap: Sendable {
 /// The tree features each row of a block set (`TreeFeatureMap.fill`), row after row in one flat
 /// buffer: what the QuickScorer visits for those rows. The owner calls `deallocate()`.
 struct TouchedFeatures {
-    private var features: UnsafeMutablePointer<Int32>
-    private var capacity: Int
-    private var count = 0
+    private var features: GrowingBuffer<Int32>
     /// Row r's features are `features[rowStart[r] ..< rowStart[r + 1]]`.
     private let rowStart: UnsafeMutablePointer<Int>
     private let maxRows: Int
@@ -156,28 +154,25 @@ struct TouchedFeatures {
 
     init(rows: Int, features: Int) {
         maxRows = rows
-        capacity = max(16, features)
-        self.features = .allocate(capacity: capacity)
+        self.features = GrowingBuffer(capacity: max(16, features))
         rowStart = .allocate(capacity: rows + 1)
         rowStart[0] = 0
     }
 
     func deallocate() {
-        features.deallocate()
+        features.base.deallocate()
         rowStart.deallocate()
     }
 
     /// Forgets every row.
     mutating func clear() {
-        count = 0
+        features.removeAll()
         rows = 0
     }
 
     @inline(__always)
     mutating func append(_ feature: Int32) {
-        if count == capacity { grow() }
-        features[count] = feature
-        count += 1
+        features.append(feature)
     }
 
     /// Ends the row being appended to.
@@ -185,20 +180,12 @@ struct TouchedFeatures {
     mutating func endRow() {
         precondition(rows < maxRows, "more rows than the block holds")
         rows += 1
-        rowStart[rows] = count
+        rowStart[rows] = features.count
     }
 
     /// Row `r`'s features.
     @inline(__always)
     func row(_ r: Int) -> UnsafeBufferPointer<Int32> {
-        UnsafeBufferPointer(start: features + rowStart[r], count: rowStart[r + 1] - rowStart[r])
-    }
-
-    private mutating func grow() {
-        let grown = UnsafeMutablePointer<Int32>.allocate(capacity: capacity * 2)
-        grown.moveInitialize(from: features, count: count)
-        features.deallocate()
-        features = grown
-        capacity *= 2
+        UnsafeBufferPointer(start: features.base + rowStart[r], count: rowStart[r + 1] - rowStart[r])
     }
 }
