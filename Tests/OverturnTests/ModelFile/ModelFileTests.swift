@@ -29,6 +29,20 @@ private func trainedFile() throws -> (ModelFile, FeatureBatch) {
         #expect(try Data(contentsOf: URL(fileURLWithPath: again)) == Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
+    /// Trees decode array by array (`Tree.init(from:)`); written back, the shipped tree models,
+    /// one with 489 category sets, are their files byte for byte.
+    @Test(arguments: ["claims-trees.json", "ca-imr-trees.json"])
+    func shippedTreeModelsWriteBackTheirBytes(_ name: String) throws {
+        let path = repositoryRoot.appendingPathComponent("Models/\(name)").path
+        let file = try ModelFile.load(path: path)
+        #expect(file.trees != nil)
+        let folder = try TemporaryFolder()
+        try file.write(to: folder.path(name))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: folder.path(name)))
+                == Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
     @Test func theShippedModelScoresTheSample() throws {
         let model = try ModelFile.load(path: repositoryRoot.appendingPathComponent("Models/claims-logistic.json").path)
         let path = repositoryRoot.appendingPathComponent("Datasets/claims-sample.csv").path
