@@ -37,9 +37,13 @@ public struct Explainer: Sendable {
         case logistic(LogisticRegression)
     }
 
-    /// - Parameter grouping: `.input` when only `explain` is needed: tree models then sum features
-    ///   into input columns as they go, which is faster.
-    public init(_ file: ModelFile, grouping: Grouping = .input) {
+    /// - Parameters:
+    ///   - grouping: `.input` when only `explain` is needed: tree models then sum features into input
+    ///     columns as they go, which is faster.
+    ///   - threads: how many threads build a tree model's TreeSHAP tables.
+    public init(
+        _ file: ModelFile, grouping: Grouping = .input, threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         extractor = file.extractor
         calibrator = file.calibrator
         self.grouping = grouping
@@ -49,8 +53,8 @@ public struct Explainer: Sendable {
             featureInput = trees.features.map { file.extractor.columnFeature[$0.column] }
             let explainer =
                 grouping == .input
-                ? trees.explainer(output: featureInput, outputs: file.extractor.schema.features.count)
-                : trees.explainer()
+                ? trees.explainer(output: featureInput, outputs: file.extractor.schema.features.count, threads: threads)
+                : trees.explainer(threads: threads)
             model = .trees(explainer)
             base = explainer.base
         case .logistic(let logistic):

@@ -1,9 +1,13 @@
+import Foundation
+
 extension GradientBoostedTrees {
     /// The model's trees prepared for TreeSHAP, once: for explaining many batches. With `output`
     /// (per tree feature, a column; `outputs` of them), contributions are summed into those columns
-    /// (cheaper than summing them afterwards: `TreeSHAP`).
-    public func explainer(output: [Int]? = nil, outputs: Int? = nil) -> Explainer {
-        Explainer(self, output: output, outputs: outputs)
+    /// (cheaper than summing them afterwards: `TreeSHAP`). `threads` build the tables.
+    public func explainer(
+        output: [Int]? = nil, outputs: Int? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> Explainer {
+        Explainer(self, output: output, outputs: outputs, threads: threads)
     }
 
     /// Exact TreeSHAP contributions of a model's tree features (`TreeSHAP`), from extracted rows.
@@ -16,9 +20,10 @@ extension GradientBoostedTrees {
         public let base: Double
         let shap: TreeSHAP
 
-        init(_ model: GradientBoostedTrees, output: [Int]?, outputs: Int?) {
+        init(_ model: GradientBoostedTrees, output: [Int]?, outputs: Int?, threads: Int) {
             features = model.features
-            shap = TreeSHAP(trees: model.trees, width: model.features.count, output: output, outputs: outputs)
+            shap = TreeSHAP(
+                trees: model.trees, width: model.features.count, output: output, outputs: outputs, threads: threads)
             base = model.baseScore + shap.expectedValue
         }
 

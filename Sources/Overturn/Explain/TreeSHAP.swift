@@ -53,14 +53,19 @@ public struct TreeSHAP: Sendable {
     ///   - width: the number of tree features the trees split on.
     ///   - output: per tree feature, the output column of its contributions (default: its own).
     ///   - outputs: the number of output columns (default: one past the largest in `output`).
-    public init(trees: [Tree], width: Int, output: [Int]? = nil, outputs: Int? = nil) {
-        self.init(trees: trees, width: width, output: output, outputs: outputs, kernel: .best)
+    ///   - threads: how many threads build the tables (tree by tree).
+    public init(
+        trees: [Tree], width: Int, output: [Int]? = nil, outputs: Int? = nil,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
+        self.init(trees: trees, width: width, output: output, outputs: outputs, threads: threads, kernel: .best)
     }
 
     /// `kernel`: which compilation of `TreeSHAPKernel` runs (tests run both); `maxSplits`: the
     /// most splits of a `SplitRun` (tests make many runs).
     init(
-        trees: [Tree], width: Int, output: [Int]?, outputs: Int? = nil, kernel: QuickScorer.Kernel,
+        trees: [Tree], width: Int, output: [Int]?, outputs: Int? = nil,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, kernel: QuickScorer.Kernel,
         maxSplits: Int = SplitRun.maxSplits
     ) {
         self.width = width
@@ -74,11 +79,11 @@ public struct TreeSHAP: Sendable {
         let dense = dense
         let (runs, splitOf) = SplitRun.runs(of: trees, maxSplits: maxSplits)
         self.runs = runs
-        // Tree by tree on every core: tabling is most of the time `explain` takes for a few rows.
+        // Tree by tree on `threads` threads: tabling is most of the time `explain` takes for a few rows.
         var paths = [PathTree?](repeating: nil, count: trees.count)
         paths.withUnsafeMutableBufferPointer { paths in
             let out = SharedBuffer(paths)
-            parallelBlocks(trees.count, threads: ProcessInfo.processInfo.activeProcessorCount, block: 4) { range in
+            parallelBlocks(trees.count, threads: threads, block: 4) { range in
                 for t in range { out.base[t] = PathTree(trees[t], split: splitOf[t], output: output, dense: dense) }
             }
         }

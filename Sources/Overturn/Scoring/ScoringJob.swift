@@ -80,7 +80,7 @@ public struct ScoringJob {
             return index
         }
         scorer = file.scorer(width: file.extractor.width)
-        explainer = options.reasons > 0 ? Explainer(file) : nil
+        explainer = options.reasons > 0 ? Explainer(file, threads: options.threads) : nil
         workspaces = WorkspacePool(features: file.extractor.schema.features.count)
     }
 

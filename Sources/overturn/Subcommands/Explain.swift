@@ -77,7 +77,7 @@ struct Explain: ParsableCommand {
     func run() throws {
         let modelPath = try model ?? DefaultModel.path()
         let file = try ModelFile.load(path: modelPath)
-        let explainer = Explainer(file, grouping: json && by == .feature ? .feature : .input)
+        let explainer = Explainer(file, grouping: json && by == .feature ? .feature : .input, threads: threads)
         let recourse = RecourseFinder(file)
         let reader = try inputOptions.reader(input)
         let bound = try BoundSchema(

@@ -219,7 +219,7 @@ struct Rank: ParsableCommand {
             claims, options: Worklist.Options(capacity: capacity, appealCost: appealCost, urgentDays: urgentDays))
 
         Terminal.progress("explaining…")
-        let explainer = Explainer(file)
+        let explainer = Explainer(file, threads: threads)
         let explanations = explainer.explain(batch.matrix, threads: threads)
         let reasons = explanations.indices.map { r -> [String] in
             let top = explanations[r].reasons(first: 3)

@@ -159,6 +159,18 @@ private func fixture(_ name: String) -> String {
         }
     }
 
+    /// The tables are built tree by tree on as many threads as asked: one thread or three, the
+    /// same tables, bit for bit.
+    @Test func tablesDoNotDependOnTheThreads() {
+        var random = RandomSource(seed: 8)
+        let trees = (0..<13).map { Self.randomTree(&random, depth: 2 + $0 % 6) }
+        let one = TreeSHAP(trees: trees, width: Random.width, threads: 1)
+        let three = TreeSHAP(trees: trees, width: Random.width, threads: 3)
+        #expect(one.trees.map(\.table) == three.trees.map(\.table))
+        #expect(one.trees.map(\.nodes) == three.trees.map(\.nodes))
+        #expect(one.expectedValue == three.expectedValue)
+    }
+
     /// A stump by hand: 3 of 4 training rows went left (value −1), 1 right (value 3), so the
     /// expected value is 0.75·(−1) + 0.25·3 = 0 and the split's feature gets all of the leaf value.
     @Test func aStumpByHand() {
