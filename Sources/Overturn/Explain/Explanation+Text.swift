@@ -19,7 +19,7 @@ extension Explainer {
 
     /// `label(_:values:)` given the row's value of the reason's input alone.
     public func label(_ reason: Explanation.Reason, value: String) -> String {
-        "\(inputNames[reason.input]) = \(value)"
+        "\(extractor.schema.features[reason.input].column) = \(value)"
     }
 
     /// `+6.2 pts`, `-0.4 pts`: one decimal, rounded half to even (made by hand: this runs for

@@ -186,22 +186,33 @@ public struct ScoringJob {
             result.rejects.append($0)
         }
         let probabilities = scorer.probabilities(batch.matrix, threads: 1)
-        let explanations = explainer?.explain(batch.matrix) ?? []
+        // Row r's reasons in words at [r * reasons + k], nil past its last reason (worked out for the
+        // whole chunk at once, not unwrapping the explainer, a copy, row after row).
+        var words: [String?] = []
+        if let explainer {
+            words.reserveCapacity(probabilities.count * options.reasons)
+            for (r, explanation) in explainer.explain(batch.matrix).enumerated() {
+                let reasons = explanation.reasons(first: options.reasons)
+                for k in 0..<options.reasons {
+                    words.append(
+                        k < reasons.count
+                            ? explainer.words(
+                                reasons[k],
+                                value: file.extractor.describe(row: r, of: batch.matrix, input: reasons[k].input))
+                            : nil)
+                }
+            }
+        }
+        let reasonColumns = explainer == nil ? 0 : options.reasons
         result.rows = probabilities.count
         result.output.reserveCapacity(probabilities.count * (24 + 16 * keep.count + 32 * options.reasons))
         for (r, p) in probabilities.enumerated() {
             appendTextField(batch.ids[r], to: &result.output)
             result.output.append(UInt8(ascii: ","))
             appendProbability(p, to: &result.output)
-            if let explainer {
-                let reasons = explanations[r].reasons(first: options.reasons)
-                for k in 0..<options.reasons {
-                    result.output.append(UInt8(ascii: ","))
-                    if k < reasons.count {
-                        let value = file.extractor.describe(row: r, of: batch.matrix, input: reasons[k].input)
-                        appendTextField(explainer.words(reasons[k], value: value), to: &result.output)
-                    }
-                }
+            for k in 0..<reasonColumns {
+                result.output.append(UInt8(ascii: ","))
+                if let text = words[r * options.reasons + k] { appendTextField(text, to: &result.output) }
             }
             for k in 0..<keep.count {
                 result.output.append(UInt8(ascii: ","))
