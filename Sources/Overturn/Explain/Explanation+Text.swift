@@ -22,6 +22,14 @@ extension Explainer {
         "\(extractor.schema.features[reason.input].column) = \(value)"
     }
 
+    /// The largest `first` reasons of row `r` of `matrix` (explained as `explanation`) in words:
+    /// what `score --reasons` and `rank` write. Only the inputs the reasons name are described.
+    public func words(_ explanation: Explanation, row r: Int, of matrix: FeatureMatrix, first: Int) -> [String] {
+        explanation.reasons(first: first).map { reason in
+            words(reason, value: extractor.describe(row: r, of: matrix, input: reason.input))
+        }
+    }
+
     /// `+6.2 pts`, `-0.4 pts`: one decimal, rounded half to even (made by hand: this runs for
     /// every reason of every row that `score --reasons` writes).
     public static func points(_ points: Double) -> String {

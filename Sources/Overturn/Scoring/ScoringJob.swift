@@ -192,15 +192,8 @@ public struct ScoringJob {
         if let explainer {
             words.reserveCapacity(probabilities.count * options.reasons)
             for (r, explanation) in explainer.explain(batch.matrix).enumerated() {
-                let reasons = explanation.reasons(first: options.reasons)
-                for k in 0..<options.reasons {
-                    words.append(
-                        k < reasons.count
-                            ? explainer.words(
-                                reasons[k],
-                                value: file.extractor.describe(row: r, of: batch.matrix, input: reasons[k].input))
-                            : nil)
-                }
+                let texts = explainer.words(explanation, row: r, of: batch.matrix, first: options.reasons)
+                for k in 0..<options.reasons { words.append(k < texts.count ? texts[k] : nil) }
             }
         }
         let reasonColumns = explainer == nil ? 0 : options.reasons

@@ -221,10 +221,8 @@ struct Rank: ParsableCommand {
         Terminal.progress("explaining…")
         let explainer = Explainer(file, threads: threads)
         let explanations = explainer.explain(batch.matrix, threads: threads)
-        let reasons = explanations.indices.map { r -> [String] in
-            let top = explanations[r].reasons(first: 3)
-            let values = file.extractor.describe(row: r, of: batch.matrix, only: top.map(\.input))
-            return top.map { explainer.words($0, values: values) }
+        let reasons = explanations.indices.map { r in
+            explainer.words(explanations[r], row: r, of: batch.matrix, first: 3)
         }
         let selected = worklist.entries.filter(\.selected).map(\.claim)
         Terminal.progress("finding what would raise the \(grouped(selected.count)) selected claims…")
