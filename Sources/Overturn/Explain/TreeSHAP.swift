@@ -478,9 +478,9 @@ struct PathTree: Sendable {
     ///   - left: every row's direction at every split of the tree's run (`SplitRun.directions`).
     ///   - scratch: room for 132 numbers; `weights` is `weightTable`'s.
     ///
-    /// First per group every row's table row index, a split at a time; then, group by group, each row's table row
-    /// added to its contributions (consecutive additions go to different rows, not one long chain
-    /// through one number).
+    /// First per group every row's table row index, a split at a time; then, group by group, each
+    /// row's table row added to its contributions (consecutive additions go to different rows, not
+    /// one long chain through one number).
     @inline(__always)
     func add(
         rows: Int, left: UnsafePointer<UInt8>, scratch: UnsafeMutablePointer<Double>, weights: UnsafePointer<Double>,
@@ -504,9 +504,8 @@ struct PathTree: Sendable {
                                             of: UnsafePointer<Double>.self, capacity: Swift.max(groups, 1)
                                         ) { tables in
                                             for g in 0..<groups { tables[g] = table.baseAddress! + tableStart[g] }
-                                            Self.addRows(
-                                                tables.baseAddress!, groups: groups, index: index, indexStride: block,
-                                                rows: rows, into: phi, kernel: kernel)
+                                            kernel.loops.treeSHAPAddRows(
+                                                tables.baseAddress!, groups, index, block, rows, phi)
                                         }
                                         return
                                     }
@@ -564,15 +563,6 @@ struct PathTree: Sendable {
 
     /// A pointer for a tree whose leaves are all too deep for a group (no group nodes): never read.
     static var noNodes: UnsafePointer<Int32> { UnsafePointer(bitPattern: MemoryLayout<Int32>.alignment)! }
-
-    /// `TreeSHAPKernel.addRows` in the compilation `kernel` names.
-    @inline(__always)
-    static func addRows(
-        _ tables: UnsafePointer<UnsafePointer<Double>>, groups: Int, index: UnsafePointer<UInt8>, indexStride: Int,
-        rows: Int, into phi: UnsafeMutablePointer<Double>, kernel: QuickScorer.Kernel
-    ) {
-        kernel.loops.treeSHAPAddRows(tables, groups, index, indexStride, rows, phi)
-    }
 
     /// `w(m, d) = m!(d−1−m)!/d!` at `d·64 + m` for `d` up to 64 and `m < d`: the Shapley weight of
     /// a coalition of `m` of the other `d − 1` features.

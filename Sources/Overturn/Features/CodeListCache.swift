@@ -16,8 +16,8 @@ import CIntrinsics
 /// rarely gets past the tag), and the entry, whose length, bytes and columns lie side by side.
 ///
 /// One cache serves one thread at a time (no locking): an `ExtractionWorkspace` owns it and frees it
-/// with `deallocate()`. Storage is raw buffers: a lookup runs for every code column of every row, and arrays or a class would add
-/// reference counting and exclusivity checks to it.
+/// with `deallocate()`. Storage is raw buffers: a lookup runs for every code column of every row,
+/// and arrays or a class would add reference counting and exclusivity checks to it.
 struct CodeListCache {
     /// The most lists a cache remembers unless told otherwise; past it, new lists are extracted the
     /// long way every time.
