@@ -274,7 +274,8 @@ struct PathTree: Sendable {
     let columnStart: [Int]
     let columns: [Int32]
     let tableStart: [Int]
-    let table: [Double]
+    /// Cache-line aligned, as each group's table is (a dense table row is two whole lines).
+    let table: CacheLineArray
     /// Every table row holds `TreeSHAPKernel.width` numbers, one per output column (`phiStride`
     /// must then be that width).
     let dense: Bool
@@ -463,7 +464,7 @@ struct PathTree: Sendable {
         self.columnStart = columnStart
         self.columns = columns
         self.tableStart = tableStart
-        self.table = table
+        self.table = CacheLineArray(table)
         self.value = value
         self.featureStart = featureStart
         self.leafColumns = leafColumns
@@ -498,27 +499,26 @@ struct PathTree: Sendable {
                     columnStart.withUnsafeBufferPointer { columnStart in
                         self.columns.withUnsafeBufferPointer { outputs in
                             tableStart.withUnsafeBufferPointer { tableStart in
-                                table.withUnsafeBufferPointer { table in
-                                    if dense {
-                                        withUnsafeTemporaryAllocation(
-                                            of: UnsafePointer<Double>.self, capacity: Swift.max(groups, 1)
-                                        ) { tables in
-                                            for g in 0..<groups { tables[g] = table.baseAddress! + tableStart[g] }
-                                            kernel.loops.treeSHAPAddRows(
-                                                tables.baseAddress!, groups, index, block, rows, phi)
-                                        }
-                                        return
+                                let table = table.base
+                                if dense {
+                                    withUnsafeTemporaryAllocation(
+                                        of: UnsafePointer<Double>.self, capacity: Swift.max(groups, 1)
+                                    ) { tables in
+                                        for g in 0..<groups { tables[g] = table + tableStart[g] }
+                                        kernel.loops.treeSHAPAddRows(
+                                            tables.baseAddress!, groups, index, block, rows, phi)
                                     }
-                                    for g in 0..<groups {
-                                        let index = index + g &* block
-                                        let first = columnStart[g]
-                                        let width = columnStart[g + 1] &- first
-                                        let rowsTable = table.baseAddress! + tableStart[g]
-                                        for r in 0..<rows {
-                                            let row = rowsTable + Int(index[r]) &* width
-                                            let phi = phi + r &* phiStride
-                                            for k in 0..<width { phi[Int(outputs[first &+ k])] += row[k] }
-                                        }
+                                    return
+                                }
+                                for g in 0..<groups {
+                                    let index = index + g &* block
+                                    let first = columnStart[g]
+                                    let width = columnStart[g + 1] &- first
+                                    let rowsTable = table + tableStart[g]
+                                    for r in 0..<rows {
+                                        let row = rowsTable + Int(index[r]) &* width
+                                        let phi = phi + r &* phiStride
+                                        for k in 0..<width { phi[Int(outputs[first &+ k])] += row[k] }
                                     }
                                 }
                             }

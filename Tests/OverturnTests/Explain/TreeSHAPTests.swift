@@ -171,6 +171,17 @@ private func fixture(_ name: String) -> String {
         #expect(one.expectedValue == three.expectedValue)
     }
 
+    /// A dense table row is two whole cache lines only when every group's table starts on one.
+    @Test func denseTablesStartOnCacheLines() {
+        var random = RandomSource(seed: 9)
+        let trees = (0..<6).map { Self.randomTree(&random, depth: 2 + $0) }
+        let shap = TreeSHAP(trees: trees, width: Random.width)
+        #expect(shap.dense)
+        for tree in shap.trees {
+            for start in tree.tableStart { #expect(Int(bitPattern: tree.table.base + start) % 64 == 0) }
+        }
+    }
+
     /// A stump by hand: 3 of 4 training rows went left (value −1), 1 right (value 3), so the
     /// expected value is 0.75·(−1) + 0.25·3 = 0 and the split's feature gets all of the leaf value.
     @Test func aStumpByHand() {
