@@ -14,10 +14,11 @@ public struct KernelLoops: Sendable {
             Int, UnsafePointer<Float>, UnsafePointer<Int32>, Int, UnsafePointer<Int32>, UnsafePointer<Float>,
             UnsafePointer<UInt8>, UnsafeMutablePointer<UInt8>
         ) -> Void
-    /// `TreeSHAPKernel.indices(block:left:groups:nodeStart:nodes:index:)`.
+    /// `TreeSHAPKernel.indices(block:left:groups:nodeStart:nodes:flip:index:)`.
     public typealias Indices =
         @Sendable (
-            Int, UnsafePointer<UInt8>, Int, UnsafePointer<Int>, UnsafePointer<Int32>, UnsafeMutablePointer<UInt8>
+            Int, UnsafePointer<UInt8>, Int, UnsafePointer<Int>, UnsafePointer<Int32>, UnsafePointer<UInt8>,
+            UnsafeMutablePointer<UInt8>
         ) -> Void
     /// `TreeSHAPKernel.addRows(_:groups:index:indexStride:rows:into:)`.
     public typealias AddRows =

@@ -32,19 +32,20 @@ public enum TreeSHAPKernel {
     }
 
     /// A block's row indices in a tree's groups, from the directions in `left`: `index[g·block + r]`
-    /// = Σ_b `left[nodes[nodeStart[g] + b]·block + r]` << b for each group `g`.
+    /// = `flip[g]` XOR Σ_b `left[nodes[nodeStart[g] + b]·block + r]` << b for each group `g`.
     @inlinable @inline(__always)
     public static func indices(
         block: Int, left: UnsafePointer<UInt8>, groups: Int, nodeStart: UnsafePointer<Int>, nodes: UnsafePointer<Int32>,
-        index: UnsafeMutablePointer<UInt8>
+        flip: UnsafePointer<UInt8>, index: UnsafeMutablePointer<UInt8>
     ) {
         for g in 0..<groups {
             let index = index + g &* block
-            for r in 0..<block { index[r] = 0 }
+            let f = flip[g]
+            for r in 0..<block { index[r] = f }
             var b: UInt8 = 0
             for s in nodeStart[g]..<nodeStart[g &+ 1] {
                 let l = left + Int(nodes[s]) &* block
-                for r in 0..<block { index[r] |= l[r] &<< b }
+                for r in 0..<block { index[r] ^= l[r] &<< b }
                 b &+= 1
             }
         }

@@ -14,5 +14,7 @@ public let loops = KernelLoops(
         TreeSHAPKernel.directions(
             block: $0, columns: $1, splits: $2, count: $3, feature: $4, threshold: $5, defaultLeft: $6, left: $7)
     },
-    treeSHAPIndices: { TreeSHAPKernel.indices(block: $0, left: $1, groups: $2, nodeStart: $3, nodes: $4, index: $5) },
+    treeSHAPIndices: {
+        TreeSHAPKernel.indices(block: $0, left: $1, groups: $2, nodeStart: $3, nodes: $4, flip: $5, index: $6)
+    },
     treeSHAPAddRows: { TreeSHAPKernel.addRows($0, groups: $1, index: $2, indexStride: $3, rows: $4, into: $5) })

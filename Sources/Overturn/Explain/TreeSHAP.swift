@@ -267,10 +267,12 @@ struct PathTree: Sendable {
     let expectedValue: Double
 
     // Group `g`: bit `b` of a row's index is 1 when the row goes left at split
-    // `nodes[nodeStart[g] + b]`; table row `index` adds its numbers to the output columns
+    // `nodes[nodeStart[g] + b]`, flipped where bit `b` of `flip[g]` is set (the likelier way
+    // left); table row `index` adds its numbers to the output columns
     // `columns[columnStart[g] ..< columnStart[g + 1]]`, from `tableStart[g]`.
     let nodeStart: [Int]
     let nodes: [Int32]
+    let flip: [UInt8]
     let columnStart: [Int]
     let columns: [Int32]
     let tableStart: [Int]
@@ -347,6 +349,7 @@ struct PathTree: Sendable {
 
         var nodeStart = [0]
         var nodes: [Int32] = []
+        var flip: [UInt8] = []
         var columnStart = [0]
         var columns: [Int32] = []
         var tableStart: [Int] = []
@@ -372,8 +375,23 @@ struct PathTree: Sendable {
                     stack.append(Int(tree.left[n]))
                 }
             }
+            // The likely combinations of directions first in the table, so that the rows a block
+            // reads most share pages and cache: the splits whose way is least certain (by the
+            // training rows' covers) take the low bits, and a bit is flipped where left is the
+            // likelier way. A row's table row is then its combination XOR `flip`.
+            func leftShare(_ n: Int) -> Double {
+                tree.cover[n] > 0 ? tree.cover[Int(tree.left[n])] / tree.cover[n] : 0.5
+            }
+            relevant = relevant.enumerated().sorted {
+                let (a, b) = (abs(leftShare($0.element) - 0.5), abs(leftShare($1.element) - 0.5))
+                return a != b ? a < b : $0.offset < $1.offset
+            }.map(\.element)
             var bit = [Int: Int]()
-            for (b, n) in relevant.enumerated() { bit[n] = b }
+            var flipped = 0
+            for (b, n) in relevant.enumerated() {
+                bit[n] = b
+                if leftShare(n) > 0.5 { flipped |= 1 << b }
+            }
             var slot = [Int: Int]()
             var outs: [Int] = []
             for leaf in leaves {
@@ -390,6 +408,7 @@ struct PathTree: Sendable {
             }
             nodes += relevant.map { split[$0] }
             nodeStart.append(nodes.count)
+            flip.append(UInt8(flipped))
             columns += outs.map(Int32.init)
             columnStart.append(columns.count)
             tableStart.append(table.count)
@@ -426,7 +445,7 @@ struct PathTree: Sendable {
                                         ) { k, phi in values[set * d + k] = phi }
                                     }
                                     // Added in `pathShapley`'s order: the features left, then the others.
-                                    let row = table + index * width
+                                    let row = table + (index ^ flipped) * width
                                     for k in 0..<d where leaving >> UInt64(k) & 1 == 1 {
                                         row[slots[k]] += values[set * d + k]
                                     }
@@ -461,6 +480,7 @@ struct PathTree: Sendable {
 
         self.nodeStart = nodeStart
         self.nodes = nodes
+        self.flip = flip
         self.columnStart = columnStart
         self.columns = columns
         self.tableStart = tableStart
@@ -494,8 +514,11 @@ struct PathTree: Sendable {
             let index = index.baseAddress!
             nodeStart.withUnsafeBufferPointer { nodeStart in
                 nodes.withUnsafeBufferPointer { nodes in
-                    kernel.loops.treeSHAPIndices(
-                        block, left, groups, nodeStart.baseAddress!, nodes.baseAddress ?? Self.noNodes, index)
+                    flip.withUnsafeBufferPointer { flip in
+                        kernel.loops.treeSHAPIndices(
+                            block, left, groups, nodeStart.baseAddress!, nodes.baseAddress ?? Self.noNodes,
+                            flip.baseAddress ?? Self.noFlips, index)
+                    }
                     columnStart.withUnsafeBufferPointer { columnStart in
                         self.columns.withUnsafeBufferPointer { outputs in
                             tableStart.withUnsafeBufferPointer { tableStart in
@@ -563,6 +586,8 @@ struct PathTree: Sendable {
 
     /// A pointer for a tree whose leaves are all too deep for a group (no group nodes): never read.
     static var noNodes: UnsafePointer<Int32> { UnsafePointer(bitPattern: MemoryLayout<Int32>.alignment)! }
+    /// The same for `flip`.
+    static var noFlips: UnsafePointer<UInt8> { UnsafePointer(bitPattern: 1)! }
 
     /// `w(m, d) = m!(d−1−m)!/d!` at `d·64 + m` for `d` up to 64 and `m < d`: the Shapley weight of
     /// a coalition of `m` of the other `d − 1` features.
