@@ -2,12 +2,7 @@ import Foundation
 
 extension Explainer {
     /// A reason in words, for a caseworker: `payer = Aetna: -9.1 pts` (the input column, the row's
-    /// value from `FeatureExtractor.describe`, and the reason's points).
-    public func words(_ reason: Explanation.Reason, values: [String]) -> String {
-        words(reason, value: values[reason.input])
-    }
-
-    /// `words(_:values:)` given the row's value of the reason's input alone.
+    /// value of that input from `FeatureExtractor.describe`, and the reason's points).
     public func words(_ reason: Explanation.Reason, value: String) -> String {
         "\(label(reason, value: value)): \(Self.points(reason.points))"
     }
