@@ -499,58 +499,16 @@ struct PathTree: Sendable {
     ///   - left: every row's direction at every split of the tree's run (`SplitRun.directions`).
     ///   - scratch: room for 132 numbers; `weights` is `weightTable`'s.
     ///
-    /// First per group every row's table row index, a split at a time; then, group by group, each
-    /// row's table row added to its contributions (consecutive additions go to different rows, not
-    /// one long chain through one number).
+    /// The groups' table rows (`addGroups`), then the leaves too deep for a group, worked out per row.
     @inline(__always)
     func add(
         rows: Int, left: UnsafePointer<UInt8>, scratch: UnsafeMutablePointer<Double>, weights: UnsafePointer<Double>,
         into phi: UnsafeMutablePointer<Double>, phiStride: Int, kernel: QuickScorer.Kernel
     ) {
         guard tree.nodeCount > 1 else { return }  // a tree of one leaf adds nothing
-        let block = TreeSHAP.block
-        let groups = tableStart.count
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(groups, 1) * block) { index in
-            let index = index.baseAddress!
-            nodeStart.withUnsafeBufferPointer { nodeStart in
-                nodes.withUnsafeBufferPointer { nodes in
-                    flip.withUnsafeBufferPointer { flip in
-                        kernel.loops.treeSHAPIndices(
-                            block, left, groups, nodeStart.baseAddress!, nodes.baseAddress ?? Self.noNodes,
-                            flip.baseAddress ?? Self.noFlips, index)
-                    }
-                    columnStart.withUnsafeBufferPointer { columnStart in
-                        self.columns.withUnsafeBufferPointer { outputs in
-                            tableStart.withUnsafeBufferPointer { tableStart in
-                                let table = table.base
-                                if dense {
-                                    withUnsafeTemporaryAllocation(
-                                        of: UnsafePointer<Double>.self, capacity: Swift.max(groups, 1)
-                                    ) { tables in
-                                        for g in 0..<groups { tables[g] = table + tableStart[g] }
-                                        kernel.loops.treeSHAPAddRows(
-                                            tables.baseAddress!, groups, index, block, rows, phi)
-                                    }
-                                    return
-                                }
-                                for g in 0..<groups {
-                                    let index = index + g &* block
-                                    let first = columnStart[g]
-                                    let width = columnStart[g + 1] &- first
-                                    let rowsTable = table + tableStart[g]
-                                    for r in 0..<rows {
-                                        let row = rowsTable + Int(index[r]) &* width
-                                        let phi = phi + r &* phiStride
-                                        for k in 0..<width { phi[Int(outputs[first &+ k])] += row[k] }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        if !tableStart.isEmpty { addGroups(rows: rows, left: left, into: phi, phiStride: phiStride, kernel: kernel) }
         guard !value.isEmpty else { return }
+        let block = TreeSHAP.block
         value.withUnsafeBufferPointer { value in
             leafColumns.withUnsafeBufferPointer { leafColumns in
                 zero.withUnsafeBufferPointer { zero in
@@ -580,14 +538,61 @@ struct PathTree: Sendable {
         }
     }
 
+    /// `add`'s groups, for a tree with at least one (each has a split, so none of the group arrays
+    /// is empty): first per group every row's table row index, a split at a time; then, group by
+    /// group, each row's table row added to its contributions (consecutive additions go to
+    /// different rows, not one long chain through one number).
+    @inline(__always)
+    func addGroups(
+        rows: Int, left: UnsafePointer<UInt8>, into phi: UnsafeMutablePointer<Double>, phiStride: Int,
+        kernel: QuickScorer.Kernel
+    ) {
+        let block = TreeSHAP.block
+        let groups = tableStart.count
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: groups * block) { index in
+            let index = index.baseAddress!
+            nodeStart.withUnsafeBufferPointer { nodeStart in
+                nodes.withUnsafeBufferPointer { nodes in
+                    flip.withUnsafeBufferPointer { flip in
+                        kernel.loops.treeSHAPIndices(
+                            block, left, groups, nodeStart.baseAddress!, nodes.baseAddress!, flip.baseAddress!, index)
+                    }
+                    columnStart.withUnsafeBufferPointer { columnStart in
+                        self.columns.withUnsafeBufferPointer { outputs in
+                            tableStart.withUnsafeBufferPointer { tableStart in
+                                let table = table.base
+                                if dense {
+                                    withUnsafeTemporaryAllocation(
+                                        of: UnsafePointer<Double>.self, capacity: groups
+                                    ) { tables in
+                                        for g in 0..<groups { tables[g] = table + tableStart[g] }
+                                        kernel.loops.treeSHAPAddRows(
+                                            tables.baseAddress!, groups, index, block, rows, phi)
+                                    }
+                                    return
+                                }
+                                for g in 0..<groups {
+                                    let index = index + g &* block
+                                    let first = columnStart[g]
+                                    let width = columnStart[g + 1] &- first
+                                    let rowsTable = table + tableStart[g]
+                                    for r in 0..<rows {
+                                        let row = rowsTable + Int(index[r]) &* width
+                                        let phi = phi + r &* phiStride
+                                        for k in 0..<width { phi[Int(outputs[first &+ k])] += row[k] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The follow pattern of a path of `d` distinct features where the row follows them all.
     @inline(__always)
     static func allFeatures(_ d: Int) -> UInt64 { d == 64 ? ~0 : (1 << UInt64(d)) - 1 }
-
-    /// A pointer for a tree whose leaves are all too deep for a group (no group nodes): never read.
-    static var noNodes: UnsafePointer<Int32> { UnsafePointer(bitPattern: MemoryLayout<Int32>.alignment)! }
-    /// The same for `flip`.
-    static var noFlips: UnsafePointer<UInt8> { UnsafePointer(bitPattern: 1)! }
 
     /// `w(m, d) = m!(d−1−m)!/d!` at `d·64 + m` for `d` up to 64 and `m < d`: the Shapley weight of
     /// a coalition of `m` of the other `d − 1` features.
