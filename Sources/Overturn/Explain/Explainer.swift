@@ -27,6 +27,8 @@ public struct Explainer: Sendable {
     /// feature as well (`contributions`).
     public let grouping: Grouping
     let model: Model
+    /// The words of reasons that do not depend on the row.
+    let reasonWords: ReasonWords
 
     public enum Grouping: String, Sendable, CaseIterable {
         case input, feature
@@ -47,6 +49,7 @@ public struct Explainer: Sendable {
         extractor = file.extractor
         calibrator = file.calibrator
         self.grouping = grouping
+        reasonWords = ReasonWords(file.extractor)
         switch file.model {
         case .trees(let trees):
             featureNames = trees.features.map(\.name)
@@ -87,18 +90,24 @@ public struct Explainer: Sendable {
     public func explain(_ matrix: FeatureMatrix, rows: Range<Int>? = nil, threads: Int = 1) -> [Explanation] {
         let rows = rows ?? 0..<matrix.rowCount
         let inputs = extractor.schema.features.count
-        let phi = modelContributions(matrix, rows: rows, threads: threads)
-        if case .trees = model, grouping == .input {
-            return (0..<rows.count).map { r in
-                Explanation(base: base, inputs: Array(phi[(r * inputs)..<((r + 1) * inputs)]), calibrator: calibrator)
-            }
-        }
-        let width = featureNames.count
+        let phi = inputContributions(matrix, rows: rows, threads: threads)
         return (0..<rows.count).map { r in
-            var byInput = [Double](repeating: 0, count: inputs)
-            for f in 0..<width { byInput[featureInput[f]] += phi[r * width + f] }
-            return Explanation(base: base, inputs: byInput, calibrator: calibrator)
+            Explanation(base: base, inputs: Array(phi[(r * inputs)..<((r + 1) * inputs)]), calibrator: calibrator)
         }
+    }
+
+    /// The contributions of `explain`, without an explanation per row: row `r`'s (counted from
+    /// `rows.lowerBound`) of input `i` at `[r * inputs + i]`.
+    func inputContributions(_ matrix: FeatureMatrix, rows: Range<Int>, threads: Int = 1) -> [Double] {
+        let phi = modelContributions(matrix, rows: rows, threads: threads)
+        if case .trees = model, grouping == .input { return phi }
+        let inputs = extractor.schema.features.count
+        let width = featureNames.count
+        var byInput = [Double](repeating: 0, count: rows.count * inputs)
+        for r in 0..<rows.count {
+            for f in 0..<width { byInput[r * inputs + featureInput[f]] += phi[r * width + f] }
+        }
+        return byInput
     }
 }
 
@@ -141,28 +150,48 @@ public struct Explanation: Sendable, Equatable {
     /// nothing are left out. With `first`, only the largest `first` reasons are worked out (the
     /// same as the first of all of them).
     public func reasons(first: Int = .max) -> [Reason] {
+        var reasons: [Reason] = []
+        inputs.withUnsafeBufferPointer { inputs in
+            Self.forEachReason(inputs, base: base, calibrator: calibrator, first: first) { reasons.append($0) }
+        }
+        return reasons
+    }
+
+    /// `reasons(first:)` of the explanation with these `inputs`, `base` and `calibrator`, one
+    /// reason at a time and without allocating: `score --reasons` words every row's.
+    @inline(__always)
+    static func forEachReason(
+        _ inputs: UnsafeBufferPointer<Double>, base: Double, calibrator: Calibrator?, first: Int,
+        _ body: (Reason) -> Void
+    ) {
         // The largest `first`, in order: each input put in place among those kept so far.
         func before(_ a: Int, _ b: Int) -> Bool {
             abs(inputs[a]) != abs(inputs[b]) ? abs(inputs[a]) > abs(inputs[b]) : a < b
         }
-        var order: [Int] = []
-        order.reserveCapacity(Swift.max(0, Swift.min(first, inputs.count)))
-        for i in inputs.indices where inputs[i] != 0 && first > 0 {
-            if order.count == first {
-                guard before(i, order[order.count - 1]) else { continue }
-                order.removeLast()
+        let capacity = Swift.max(0, Swift.min(first, inputs.count))
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(1, capacity)) { order in
+            var count = 0
+            for i in inputs.indices where inputs[i] != 0 && capacity > 0 {
+                if count == capacity {
+                    guard before(i, order[count - 1]) else { continue }
+                    count -= 1
+                }
+                var at = count
+                while at > 0 && before(i, order[at - 1]) {
+                    order[at] = order[at - 1]
+                    at -= 1
+                }
+                order[at] = i
+                count += 1
             }
-            var at = order.count
-            while at > 0 && before(i, order[at - 1]) { at -= 1 }
-            order.insert(i, at: at)
-        }
-        var margin = base
-        var probability = baseProbability
-        return order.map { i in
-            margin += inputs[i]
-            let next = calibrator.probability(margin: margin)
-            defer { probability = next }
-            return Reason(input: i, logOdds: inputs[i], points: (next - probability) * 100, probability: next)
+            var margin = base
+            var probability = calibrator.probability(margin: base)
+            for i in order.prefix(count) {
+                margin += inputs[i]
+                let next = calibrator.probability(margin: margin)
+                body(Reason(input: i, logOdds: inputs[i], points: (next - probability) * 100, probability: next))
+                probability = next
+            }
         }
     }
 }

@@ -1,36 +1,72 @@
 import Foundation
 
 extension Explainer {
-    /// A reason in words, for a caseworker: `payer = Aetna: -9.1 pts` (the input column, the row's
-    /// value of that input from `FeatureExtractor.describe`, and the reason's points).
-    public func words(_ reason: Explanation.Reason, value: String) -> String {
-        "\(label(reason, value: value)): \(Self.points(reason.points))"
-    }
-
     /// What a reason is about: `payer = Aetna` (the input column and the row's value).
     public func label(_ reason: Explanation.Reason, values: [String]) -> String {
-        label(reason, value: values[reason.input])
+        String(decoding: reasonWords.labels[reason.input], as: UTF8.self) + values[reason.input]
     }
 
-    /// `label(_:values:)` given the row's value of the reason's input alone.
-    public func label(_ reason: Explanation.Reason, value: String) -> String {
-        "\(extractor.schema.features[reason.input].column) = \(value)"
-    }
-
-    /// The largest `first` reasons of row `r` of `matrix` (explained as `explanation`) in words:
-    /// what `score --reasons` and `rank` write. Only the inputs the reasons name are described.
+    /// The largest `first` reasons of row `r` of `matrix` (explained as `explanation`) in words,
+    /// as `rank` writes them (`appendWords`).
     public func words(_ explanation: Explanation, row r: Int, of matrix: FeatureMatrix, first: Int) -> [String] {
         explanation.reasons(first: first).map { reason in
-            words(reason, value: extractor.describe(row: r, of: matrix, input: reason.input))
+            var text: [UInt8] = []
+            appendWords(reason, row: r, of: matrix, to: &text)
+            return String(decoding: text, as: UTF8.self)
         }
     }
 
-    /// `+6.2 pts`, `-0.4 pts`: one decimal, rounded half to even (made by hand: this runs for
-    /// every reason of every row that `score --reasons` writes).
+    /// Appends row `r`'s largest `first` reasons to `line` as `first` CSV fields, each after a
+    /// comma (empty past the row's last reason): what `score --reasons` writes. `inputs` are the
+    /// row's contributions per input (`inputContributions`); `scratch` holds a reason's words
+    /// before they are quoted.
+    @inline(__always)
+    func appendReasons(
+        _ inputs: UnsafeBufferPointer<Double>, row r: Int, of matrix: FeatureMatrix, first: Int,
+        to line: inout [UInt8], scratch: inout [UInt8]
+    ) {
+        var written = 0
+        Explanation.forEachReason(inputs, base: base, calibrator: calibrator, first: first) { reason in
+            scratch.removeAll(keepingCapacity: true)
+            appendWords(reason, row: r, of: matrix, to: &scratch)
+            line.append(UInt8(ascii: ","))
+            scratch.withUnsafeBufferPointer { appendTextField($0, to: &line) }
+            written += 1
+        }
+        for _ in written..<first { line.append(UInt8(ascii: ",")) }
+    }
+
+    /// A reason in words, for a caseworker: `payer = Aetna: -9.1 pts` (the input column, the
+    /// row's value of that input as `FeatureExtractor.describe` puts it, and the reason's points),
+    /// appended to `text`.
+    @inline(__always)
+    func appendWords(_ reason: Explanation.Reason, row r: Int, of matrix: FeatureMatrix, to text: inout [UInt8]) {
+        let input = reason.input
+        text += reasonWords.labels[input]
+        extractor.appendDescription(row: r, of: matrix, input: input, to: &text) { k, text in
+            text += reasonWords.levels[input][k]
+        }
+        text += ": ".utf8
+        Self.appendPoints(reason.points, to: &text)
+    }
+
+    /// `+6.2 pts`, `-0.4 pts`: one decimal, rounded half to even.
     public static func points(_ points: Double) -> String {
-        guard points.isFinite else { return "\(points) pts" }
-        let tenths = Int((abs(points) * 10).rounded(.toNearestOrEven))
-        return "\(points < 0 ? "-" : "+")\(tenths / 10).\(tenths % 10) pts"
+        var text: [UInt8] = []
+        appendPoints(points, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `points(_:)` appended to `text`.
+    @inline(__always)
+    static func appendPoints(_ points: Double, to text: inout [UInt8]) {
+        guard points.isFinite else { return text += "\(points) pts".utf8 }
+        let tenths = Int64((abs(points) * 10).rounded(.toNearestOrEven))
+        text.append(UInt8(ascii: points < 0 ? "-" : "+"))
+        FeatureExtractor.appendInteger(tenths / 10, to: &text)
+        text.append(UInt8(ascii: "."))
+        text.append(UInt8(ascii: "0") + UInt8(tenths % 10))
+        text += " pts".utf8
     }
 
     /// One row's explanation as a JSON object on one line: `id`, `line`, `base`, `margin` and
@@ -129,4 +165,23 @@ func jsonString(_ text: String) -> String {
 /// A JSON number: the shortest text that reads back as the same Double (non-finite: null).
 func jsonNumber(_ value: Double) -> String {
     value.isFinite ? "\(value)" : "null"
+}
+
+/// The parts of reasons in words that do not depend on the row, made once per explainer
+/// (`score --reasons` words three reasons of every row it scores).
+struct ReasonWords: Sendable {
+    /// Per input (schema order): `column = `.
+    let labels: [[UInt8]]
+    /// Per input: the words of its finest level's values (`FeatureExtractor.levelWords`); none for
+    /// numbers and flags.
+    let levels: [[[UInt8]]]
+
+    init(_ extractor: FeatureExtractor) {
+        labels = extractor.schema.features.map { Array("\($0.column) = ".utf8) }
+        levels = extractor.blocks.indices.map { f in
+            let block = extractor.blocks[f]
+            guard let finest = block.levels.last else { return [] }
+            return finest.values.indices.map { Array(extractor.levelWords($0, input: f).utf8) }
+        }
+    }
 }

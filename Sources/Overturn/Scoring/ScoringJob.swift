@@ -186,26 +186,20 @@ public struct ScoringJob {
             result.rejects.append($0)
         }
         let probabilities = scorer.probabilities(batch.matrix, threads: 1)
-        // Row r's reasons in words at [r * reasons + k], nil past its last reason (worked out for the
-        // whole chunk at once, not unwrapping the explainer, a copy, row after row).
-        var words: [String?] = []
-        if let explainer {
-            words.reserveCapacity(probabilities.count * options.reasons)
-            for (r, explanation) in explainer.explain(batch.matrix).enumerated() {
-                let texts = explainer.words(explanation, row: r, of: batch.matrix, first: options.reasons)
-                for k in 0..<options.reasons { words.append(k < texts.count ? texts[k] : nil) }
-            }
-        }
-        let reasonColumns = explainer == nil ? 0 : options.reasons
+        // Each row's contributions per input, worked out for the whole chunk at once, then its reasons.
+        let inputs = file.extractor.schema.features.count
+        let contributions = explainer?.inputContributions(batch.matrix, rows: 0..<probabilities.count) ?? []
+        var scratch: [UInt8] = []
         result.rows = probabilities.count
-        result.output.reserveCapacity(probabilities.count * (24 + 16 * keep.count + 32 * options.reasons))
+        result.output.reserveCapacity(probabilities.count * (24 + 16 * keep.count + 48 * options.reasons))
         for (r, p) in probabilities.enumerated() {
             appendTextField(batch.ids[r], to: &result.output)
             result.output.append(UInt8(ascii: ","))
             appendProbability(p, to: &result.output)
-            for k in 0..<reasonColumns {
-                result.output.append(UInt8(ascii: ","))
-                if let text = words[r * options.reasons + k] { appendTextField(text, to: &result.output) }
+            contributions.withUnsafeBufferPointer { phi in
+                explainer?.appendReasons(
+                    UnsafeBufferPointer(rebasing: phi[(r * inputs)..<((r + 1) * inputs)]), row: r, of: batch.matrix,
+                    first: options.reasons, to: &result.output, scratch: &scratch)
             }
             for k in 0..<keep.count {
                 result.output.append(UInt8(ascii: ","))

@@ -24,21 +24,25 @@ public func csvTextField(_ text: String) -> String {
 @inline(__always)
 func appendTextField(_ text: String, spreadsheetSafe: Bool = true, to line: inout [UInt8]) {
     var text = text
-    text.withUTF8 { bytes in
-        let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-        let formula = spreadsheetSafe && (bytes.first.map { "=+-@\t\r".utf8.contains($0) } ?? false)
-        if !needsQuotes && !formula {
-            line.append(contentsOf: bytes)
-            return
-        }
-        if needsQuotes { line.append(0x22) }
-        if formula { line.append(UInt8(ascii: "'")) }
-        for b in bytes {
-            line.append(b)
-            if b == 0x22 { line.append(0x22) }
-        }
-        if needsQuotes { line.append(0x22) }
+    text.withUTF8 { appendTextField($0, spreadsheetSafe: spreadsheetSafe, to: &line) }
+}
+
+/// `appendTextField(_:spreadsheetSafe:to:)` for text given as UTF-8.
+@inline(__always)
+func appendTextField(_ bytes: UnsafeBufferPointer<UInt8>, spreadsheetSafe: Bool = true, to line: inout [UInt8]) {
+    let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+    let formula = spreadsheetSafe && (bytes.first.map { "=+-@\t\r".utf8.contains($0) } ?? false)
+    if !needsQuotes && !formula {
+        line.append(contentsOf: bytes)
+        return
     }
+    if needsQuotes { line.append(0x22) }
+    if formula { line.append(UInt8(ascii: "'")) }
+    for b in bytes {
+        line.append(b)
+        if b == 0x22 { line.append(0x22) }
+    }
+    if needsQuotes { line.append(0x22) }
 }
 
 /// Appends `p` (between 0 and 1) with six decimals, exactly as `String(format: "%.6f", p)` does:

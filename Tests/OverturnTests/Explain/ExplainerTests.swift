@@ -43,6 +43,48 @@ import Testing
         }
     }
 
+    /// `score --reasons` writes each row's reasons as CSV fields without an explanation or a
+    /// String per row: the same words as `words`, quoted where they hold a comma, and empty fields
+    /// past a row's last reason.
+    @Test func reasonFieldsAreTheWaterfallInWords() throws {
+        let (file, batch) = Self.sample
+        let explainer = Explainer(file)
+        let rows = 0..<300
+        let explanations = explainer.explain(batch.matrix, rows: rows)
+        let contributions = explainer.inputContributions(batch.matrix, rows: rows)
+        let inputs = file.extractor.schema.features.count
+        var quoted = 0
+        var scratch: [UInt8] = []
+        for first in [1, 3, inputs + 2] {
+            for r in rows {
+                var line: [UInt8] = []
+                contributions.withUnsafeBufferPointer { phi in
+                    explainer.appendReasons(
+                        UnsafeBufferPointer(rebasing: phi[(r * inputs)..<((r + 1) * inputs)]), row: r,
+                        of: batch.matrix, first: first, to: &line, scratch: &scratch)
+                }
+                let words = explainer.words(explanations[r], row: r, of: batch.matrix, first: first)
+                #expect(words.count <= first)
+                let expected = (0..<first).map { $0 < words.count ? csvTextField(words[$0]) : "" }
+                #expect(String(decoding: line, as: UTF8.self) == expected.map { "," + $0 }.joined())
+                quoted += expected.filter { $0.hasPrefix("\"") }.count
+            }
+        }
+        #expect(quoted > 0)  // ICD-10 titles with commas
+    }
+
+    @Test func numbersAreWrittenAsPeopleWriteThem() {
+        let cases: [(Float, String)] = [
+            (3, "3"), (-3, "-3"), (0, "0"), (-0.0, "0"), (12.5, "12.5"), (1234.567, "1234.57"), (-7.25, "-7.25"),
+            (2.001, "2"), (-0.001, "0"), (0.1, "0.1"), (1e16, "10000000272564224"), (123_456_789, "123456792"),
+        ]
+        for (value, text) in cases { #expect(FeatureExtractor.number(value) == text, "\(value)") }
+        #expect(Explainer.points(6.25) == "+6.2 pts")  // halves to even
+        #expect(Explainer.points(-12.75) == "-12.8 pts")
+        #expect(Explainer.points(-0.04) == "-0.0 pts")
+        #expect(Explainer.points(.nan) == "nan pts")
+    }
+
     /// Found by the model-file fuzzer: a tree model whose features cover only the first inputs
     /// (the rest read by no tree) explained every row out of bounds; those inputs now get 0.
     @Test func inputsNoTreeReadsContributeNothing() throws {
