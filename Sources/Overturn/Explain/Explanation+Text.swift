@@ -61,9 +61,9 @@ extension Explainer {
     @inline(__always)
     static func appendPoints(_ points: Double, to text: inout [UInt8]) {
         guard points.isFinite else { return text += "\(points) pts".utf8 }
-        let tenths = Int64((abs(points) * 10).rounded(.toNearestOrEven))
+        let tenths = Int((abs(points) * 10).rounded(.toNearestOrEven))
         text.append(UInt8(ascii: points < 0 ? "-" : "+"))
-        FeatureExtractor.appendInteger(tenths / 10, to: &text)
+        appendInt(tenths / 10, to: &text)
         text.append(UInt8(ascii: "."))
         text.append(UInt8(ascii: "0") + UInt8(tenths % 10))
         text += " pts".utf8

@@ -90,29 +90,16 @@ extension FeatureExtractor {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// `number(_:)` appended to `text`; whole numbers without a String.
+    /// `number(_:)` appended to `text`; whole numbers without a String (`appendInt`).
     @inline(__always)
     static func appendNumber(_ v: Float, to text: inout [UInt8]) {
         let d = Double(v)
-        if d == d.rounded() && abs(d) < 1e15 { return appendInteger(Int64(d), to: &text) }
+        if d == d.rounded() && abs(d) < 1e15 { return appendInt(Int(d), to: &text) }
         var decimals = Array(String(format: "%.2f", d).utf8)
         while decimals.last == UInt8(ascii: "0") { decimals.removeLast() }
         // A value within half a hundredth of a whole number (2.001) reads as that number.
         if decimals.last == UInt8(ascii: ".") { decimals.removeLast() }
         if decimals == Array("-0".utf8) { decimals = [UInt8(ascii: "0")] }
         text += decimals
-    }
-
-    /// `n` in decimal digits.
-    @inline(__always)
-    static func appendInteger(_ n: Int64, to text: inout [UInt8]) {
-        if n < 0 { text.append(UInt8(ascii: "-")) }
-        let magnitude = n.magnitude
-        var divisor: UInt64 = 1
-        while divisor <= magnitude / 10 { divisor *= 10 }
-        repeat {
-            text.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
-            divisor /= 10
-        } while divisor > 0
     }
 }

@@ -45,6 +45,20 @@ func appendTextField(_ bytes: UnsafeBufferPointer<UInt8>, spreadsheetSafe: Bool 
     if needsQuotes { line.append(0x22) }
 }
 
+/// Appends `value` in decimal digits (a minus sign first when negative), without allocating: the
+/// generator's numbers, `score --reasons`' values and points.
+@inline(__always)
+func appendInt(_ value: Int, to line: inout [UInt8]) {
+    if value < 0 { line.append(UInt8(ascii: "-")) }
+    let magnitude = value.magnitude
+    var divisor: UInt = 1
+    while divisor <= magnitude / 10 { divisor *= 10 }
+    repeat {
+        line.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+        divisor /= 10
+    } while divisor > 0
+}
+
 /// Appends `p` (between 0 and 1) with six decimals, exactly as `String(format: "%.6f", p)` does:
 /// rounded to nearest from the exact binary value, ties to even. `p * 1e6` alone can round across
 /// a half (0.0020005 is 0.00200050000000000004… in binary); fused multiply-adds compute the

@@ -160,21 +160,6 @@ public struct ClaimsGenerator: Sendable {
     }
 }
 
-/// Decimal digits of a non-negative integer.
-func appendInt(_ value: Int, to out: inout [UInt8]) {
-    if value < 10 {
-        out.append(UInt8(ascii: "0") + UInt8(value))
-        return
-    }
-    var digits: [UInt8] = []
-    var v = value
-    while v > 0 {
-        digits.append(UInt8(ascii: "0") + UInt8(v % 10))
-        v /= 10
-    }
-    out.append(contentsOf: digits.reversed())
-}
-
 /// A non-negative number with a fixed count of decimals, rounded half away from zero.
 func appendFixed(_ value: Double, decimals: Int, to out: inout [UInt8]) {
     var scale = 1
