@@ -192,20 +192,20 @@ public struct ScoringJob {
         var scratch: [UInt8] = []
         result.rows = probabilities.count
         result.output.reserveCapacity(probabilities.count * (24 + 16 * keep.count + 48 * options.reasons))
-        for (r, p) in probabilities.enumerated() {
-            appendTextField(batch.ids[r], to: &result.output)
-            result.output.append(UInt8(ascii: ","))
-            appendProbability(p, to: &result.output)
-            contributions.withUnsafeBufferPointer { phi in
+        contributions.withUnsafeBufferPointer { phi in
+            for (r, p) in probabilities.enumerated() {
+                appendTextField(batch.ids[r], to: &result.output)
+                result.output.append(UInt8(ascii: ","))
+                appendProbability(p, to: &result.output)
                 explainer?.appendReasons(
                     UnsafeBufferPointer(rebasing: phi[(r * inputs)..<((r + 1) * inputs)]), row: r, of: batch.matrix,
                     first: options.reasons, to: &result.output, scratch: &scratch)
+                for k in 0..<keep.count {
+                    result.output.append(UInt8(ascii: ","))
+                    appendTextField(batch.kept[r * keep.count + k], to: &result.output)
+                }
+                result.output.append(0x0A)
             }
-            for k in 0..<keep.count {
-                result.output.append(UInt8(ascii: ","))
-                appendTextField(batch.kept[r * keep.count + k], to: &result.output)
-            }
-            result.output.append(0x0A)
         }
         return result
     }
