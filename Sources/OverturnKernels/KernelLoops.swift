@@ -2,11 +2,17 @@
 /// `OverturnKernelsAVX2` and `OverturnKernelsAVX512`, which compile the same loops for different
 /// processors. The library picks one table at run time and calls through it.
 public struct KernelLoops: Sendable {
-    /// `QuickScorerKernel.leafSets(_:rows:stride:count:visiting:_:into:)`.
+    /// `QuickScorerKernel.leafSets(_:visiting:values:_:into:)`.
     public typealias LeafSets =
         @Sendable (
-            QuickScorerKernel.Tables, UnsafePointer<Float>, Int, Int, UnsafePointer<Int32>, Int,
+            QuickScorerKernel.Tables, UnsafePointer<Int32>, UnsafePointer<SIMD8<Float>>, Int,
             UnsafeMutablePointer<SIMD8<UInt64>>
+        ) -> Void
+    /// `QuickScorerKernel.sums(_:trees:leafStart:leafValue:count:into:)`.
+    public typealias LeafSums =
+        @Sendable (
+            UnsafePointer<SIMD8<UInt64>>, Int, UnsafePointer<Int>, UnsafePointer<Double>, Int,
+            UnsafeMutablePointer<Double>
         ) -> Void
     /// `TreeSHAPKernel.directions(block:columns:splits:count:feature:threshold:defaultLeft:left:)`.
     public typealias Directions =
@@ -27,15 +33,18 @@ public struct KernelLoops: Sendable {
         ) -> Void
 
     public let leafSets: LeafSets
+    public let leafSums: LeafSums
     public let treeSHAPDirections: Directions
     public let treeSHAPIndices: Indices
     public let treeSHAPAddRows: AddRows
 
     public init(
-        leafSets: @escaping LeafSets, treeSHAPDirections: @escaping Directions, treeSHAPIndices: @escaping Indices,
+        leafSets: @escaping LeafSets, leafSums: @escaping LeafSums, treeSHAPDirections: @escaping Directions,
+        treeSHAPIndices: @escaping Indices,
         treeSHAPAddRows: @escaping AddRows
     ) {
         self.leafSets = leafSets
+        self.leafSums = leafSums
         self.treeSHAPDirections = treeSHAPDirections
         self.treeSHAPIndices = treeSHAPIndices
         self.treeSHAPAddRows = treeSHAPAddRows

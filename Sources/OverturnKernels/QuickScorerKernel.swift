@@ -53,27 +53,25 @@ public enum QuickScorerKernel {
         }
     }
 
-    /// For `count` (1 to 8) rows at `x`, `stride` values apart: per tree `t`, lane `r` of
-    /// `leaves[t]` is the set of leaves row `r` can reach (bit i for leaf i from the left); its
-    /// lowest bit is the row's exit leaf. Lanes past `count` repeat the first row.
+    /// For eight rows: per tree `t`, lane `r` of `leaves[t]` is the set of leaves row `r` can reach
+    /// (bit i for leaf i from the left); its lowest bit is the row's exit leaf.
     ///
-    /// Only the features `visit[0 ..< visits]` are looked at (in any order): the caller may leave
-    /// out features whose value sends no row right at any node (a code none of the rows holds).
+    /// Only the features `visit[0 ..< visits]` are looked at (in any order), feature `visit[i]`'s
+    /// values in the eight rows being `values[i]`: the caller may leave out features whose value
+    /// sends no row right at any node (a code none of the rows holds).
     @inlinable @inline(__always)
     public static func leafSets(
-        _ tables: Tables, rows x: UnsafePointer<Float>, stride: Int, count: Int,
-        visiting visit: UnsafePointer<Int32>, _ visits: Int, into leaves: UnsafeMutablePointer<SIMD8<UInt64>>
+        _ tables: Tables, visiting visit: UnsafePointer<Int32>, values: UnsafePointer<SIMD8<Float>>, _ visits: Int,
+        into leaves: UnsafeMutablePointer<SIMD8<UInt64>>
     ) {
         let everything = SIMD8<UInt64>(repeating: ~0)
         for t in 0..<tables.trees { leaves[t] = everything }
-        @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { x + (r < count ? r : 0) * stride }
-        let (p0, p1, p2, p3, p4, p5, p6, p7) = (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
         // In locals, so the compiler need not reload them after each store to `leaves`.
         let (start, threshold, first) = (tables.start, tables.threshold, tables.first)
         let (tree, mask) = (tables.tree, tables.mask)
         for i in 0..<visits {
             let f = Int(visit[i])
-            let v = SIMD8<Float>(p0[f], p1[f], p2[f], p3[f], p4[f], p5[f], p6[f], p7[f])
+            let v = values[i]
             var g = start[f]
             let end = start[f &+ 1]
             // The thresholds below a row's value send it right at their nodes: a prefix of the
@@ -99,6 +97,27 @@ public enum QuickScorerKernel {
                 }
             }
         }
+    }
+
+    /// Each of the eight rows' sum of the trees' outputs, in tree order, from the leaf sets of
+    /// `leafSets`: tree `t`'s leaves, left to right, are `leafValue[leafStart[t]...]`, and a row's
+    /// exit leaf is the lowest in its lane. Writes `out[r]` for the lanes `0 ..< count`.
+    @inlinable @inline(__always)
+    public static func sums(
+        _ leaves: UnsafePointer<SIMD8<UInt64>>, trees: Int, leafStart: UnsafePointer<Int>,
+        leafValue: UnsafePointer<Double>, count: Int, into out: UnsafeMutablePointer<Double>
+    ) {
+        var sum = SIMD8<Double>(repeating: 0)
+        for t in 0..<trees {
+            let sets = leaves[t]
+            let v = leafValue + leafStart[t]
+            sum += SIMD8(
+                v[sets[0].trailingZeroBitCount], v[sets[1].trailingZeroBitCount],
+                v[sets[2].trailingZeroBitCount], v[sets[3].trailingZeroBitCount],
+                v[sets[4].trailingZeroBitCount], v[sets[5].trailingZeroBitCount],
+                v[sets[6].trailingZeroBitCount], v[sets[7].trailingZeroBitCount])
+        }
+        for lane in 0..<count { out[lane] = sum[lane] }
     }
 
     /// All ones in the lanes of `mask`, zero elsewhere.

@@ -9,7 +9,8 @@ import OverturnKernels
 
 /// The loops, compiled for this module's processor.
 public let loops = KernelLoops(
-    leafSets: { QuickScorerKernel.leafSets($0, rows: $1, stride: $2, count: $3, visiting: $4, $5, into: $6) },
+    leafSets: { QuickScorerKernel.leafSets($0, visiting: $1, values: $2, $3, into: $4) },
+    leafSums: { QuickScorerKernel.sums($0, trees: $1, leafStart: $2, leafValue: $3, count: $4, into: $5) },
     treeSHAPDirections: {
         TreeSHAPKernel.directions(
             block: $0, columns: $1, splits: $2, count: $3, feature: $4, threshold: $5, defaultLeft: $6, left: $7)

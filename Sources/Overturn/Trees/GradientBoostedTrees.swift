@@ -95,6 +95,13 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             var out = [Double](repeating: 0, count: n)
             out.withUnsafeMutableBufferPointer { o in
                 let o = SharedBuffer(o)
+                if trees.readsSparseRows {
+                    parallelBlocks(n, threads: threads, block: 8192) { range in
+                        trees.sums(matrix, rows: range, map: map, into: o.base + range.lowerBound)
+                        for r in range { o.base[r] += baseScore }
+                    }
+                    return
+                }
                 parallelBlocks(n, threads: threads, block: 8192) { range in
                     // A block of rows as dense tree-feature values (TreeEnsembleScorer.sums); only
                     // the values a row sets are put back to `absent` afterwards.

@@ -35,8 +35,10 @@ struct TreeEnsembleScorer: Sendable {
     let slots: [Int32]
 
     /// The features the QuickScorer must visit in every row scored from sparse data (`sums` with
-    /// `touched`): those whose absent value sends a row right somewhere.
+    /// `touched`, or from a matrix): those whose absent value sends a row right somewhere.
     let alwaysVisit: [Int32]
+    /// Per feature, its value in a row that does not set it (empty when not made with `absent`).
+    let absent: [Float]
     let width: Int
 
     /// `width`: the number of tree features; `absent`: per feature, its value in a row that does
@@ -59,6 +61,7 @@ struct TreeEnsembleScorer: Sendable {
         walk = LevelWalk(walkTrees)
         self.slots = slots
         self.width = width
+        self.absent = absent ?? []
         alwaysVisit = absent.map { quick.featuresRightWhen(absent: $0) } ?? []
     }
 
@@ -78,67 +81,174 @@ struct TreeEnsembleScorer: Sendable {
     ) {
         let block = Self.block
         let lanes = QuickScorerKernel.lanes
-        // The features a group visits: `alwaysVisit`, then the group's own (`listed` marks them).
-        let visit = UnsafeMutablePointer<Int32>.allocate(capacity: alwaysVisit.count + width)
+        let group = LaneGroup(quick, visits: alwaysVisit.count + width)
+        // The features a group visits: `alwaysVisit`, then the group's own (`listed` marks them);
+        // without `touched`, every feature a node splits on.
         let listed = UnsafeMutablePointer<Bool>.allocate(capacity: width)
         defer {
-            visit.deallocate()
+            group.deallocate()
             listed.deallocate()
         }
         listed.initialize(repeating: false, count: width)
-        for (i, f) in alwaysVisit.enumerated() {
-            visit[i] = f
-            listed[Int(f)] = true
-        }
+        for f in alwaysVisit { listed[Int(f)] = true }
+        let everyFeature = quick.features
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, walk.roots.count * block)) { exits in
-            withUnsafeTemporaryAllocation(of: SIMD8<UInt64>.self, capacity: max(1, quick.trees)) { leaves in
-                slots.withUnsafeBufferPointer { slots in
-                    var start = 0
-                    while start < rows {
-                        let n = min(block, rows - start)
-                        walk.exits(x + start * stride, stride: stride, rows: n, into: exits.baseAddress!)
-                        for group in Swift.stride(from: 0, to: n, by: lanes) {
-                            let count = min(lanes, n - group)
-                            if quick.trees > 0 {
-                                var visits = alwaysVisit.count
-                                if let touched {
-                                    for r in (start + group)..<(start + group + count) {
-                                        for f in touched.row(r) where !listed[Int(f)] {
-                                            listed[Int(f)] = true
-                                            visit[visits] = f
-                                            visits += 1
-                                        }
+            slots.withUnsafeBufferPointer { slots in
+                var start = 0
+                while start < rows {
+                    let n = min(block, rows - start)
+                    walk.exits(x + start * stride, stride: stride, rows: n, into: exits.baseAddress!)
+                    for first in Swift.stride(from: 0, to: n, by: lanes) {
+                        let count = min(lanes, n - first)
+                        let rowsAt = x + (start + first) * stride
+                        if quick.trees > 0 {
+                            var visits = 0
+                            if let touched {
+                                for f in alwaysVisit {
+                                    group.gather(f, rowsAt, stride: stride, count: count, at: &visits)
+                                }
+                                for r in (start + first)..<(start + first + count) {
+                                    for f in touched.row(r) where !listed[Int(f)] {
+                                        listed[Int(f)] = true
+                                        group.gather(f, rowsAt, stride: stride, count: count, at: &visits)
                                     }
                                 }
-                                quick.leafSets(
-                                    x + (start + group) * stride, stride: stride, count: count,
-                                    visiting: touched == nil ? nil : UnsafeBufferPointer(start: visit, count: visits),
-                                    into: leaves.baseAddress!, kernel: kernel)
-                                for i in alwaysVisit.count..<visits { listed[Int(visit[i])] = false }
-                                quick.categories.apply(
-                                    x + (start + group) * stride, stride: stride, count: count,
-                                    to: leaves.baseAddress!)
-                            }
-                            if walk.roots.isEmpty {
-                                quick.sums(leaves.baseAddress!, count: count, into: out + start + group)
-                                continue
-                            }
-                            for lane in 0..<count {
-                                var sum = 0.0
-                                for slot in slots {
-                                    sum +=
-                                        slot >= 0
-                                        ? quick.value(tree: Int(slot), leaves: leaves[Int(slot)][lane])
-                                        : walk.value[Int(exits[Int(-1 - slot) * block + group + lane])]
+                                for i in alwaysVisit.count..<visits { listed[Int(group.visit[i])] = false }
+                            } else {
+                                for f in everyFeature {
+                                    group.gather(f, rowsAt, stride: stride, count: count, at: &visits)
                                 }
-                                out[start + group + lane] = sum
                             }
+                            group.leafSets(visits, kernel: kernel)
+                            quick.categories.apply(rowsAt, stride: stride, count: count, to: group.leaves)
                         }
-                        start += n
+                        if walk.roots.isEmpty {
+                            quick.sums(group.leaves, count: count, into: out + start + first, kernel: kernel)
+                            continue
+                        }
+                        for lane in 0..<count {
+                            var sum = 0.0
+                            for slot in slots {
+                                sum +=
+                                    slot >= 0
+                                    ? quick.value(tree: Int(slot), leaves: group.leaves[Int(slot)][lane])
+                                    : walk.value[Int(exits[Int(-1 - slot) * block + first + lane])]
+                            }
+                            out[start + first + lane] = sum
+                        }
                     }
+                    start += n
                 }
             }
         }
+    }
+
+    /// Whether rows of a sparse matrix can be scored without laying them out densely
+    /// (`sums(_:rows:map:into:kernel:)`): every tree goes through the QuickScorer and none splits
+    /// on categories, and the scorer knows the features' absent values.
+    var readsSparseRows: Bool {
+        walk.roots.isEmpty && quick.categories.features.isEmpty && absent.count == width
+    }
+
+    /// The sums of `sums(_:stride:rows:into:touched:kernel:)` for `rows` of `matrix`, whose
+    /// columns feed the tree features through `map`, without a dense copy of any row: each group
+    /// of eight rows puts the values it sets straight into its lanes (`LaneGroup`), beside the
+    /// absent values of `alwaysVisit`. Only when `readsSparseRows`.
+    func sums(
+        _ matrix: FeatureMatrix, rows: Range<Int>, map: TreeFeatureMap, into out: UnsafeMutablePointer<Double>,
+        kernel: QuickScorer.Kernel = .best
+    ) {
+        precondition(readsSparseRows, "sparse rows need a QuickScorer-only ensemble made with absent values")
+        precondition(map.absent.count == width, "the map feeds \(map.absent.count) features, the trees read \(width)")
+        let lanes = QuickScorerKernel.lanes
+        let group = LaneGroup(quick, visits: alwaysVisit.count + width)
+        // Per feature, its place in the group's visit list: `alwaysVisit` first, for good; -1 for
+        // a feature the group has not met yet, `Int32.min` for one that no node splits on.
+        let slot = UnsafeMutablePointer<Int32>.allocate(capacity: width)
+        defer {
+            group.deallocate()
+            slot.deallocate()
+        }
+        slot.initialize(repeating: Int32.min, count: width)
+        for f in quick.features { slot[Int(f)] = -1 }
+        for (i, f) in alwaysVisit.enumerated() {
+            slot[Int(f)] = Int32(i)
+            group.visit[i] = f
+        }
+        let always = alwaysVisit.count
+        let absentValues = alwaysVisit.map { SIMD8<Float>(repeating: absent[Int($0)]) }
+        let lane = UnsafeMutableRawPointer(group.values).assumingMemoryBound(to: Float.self)
+        absent.withUnsafeBufferPointer { absent in
+            var r = rows.lowerBound
+            while r < rows.upperBound {
+                let count = min(lanes, rows.upperBound - r)
+                group.values.update(from: absentValues, count: always)
+                var visits = always
+                for l in 0..<count {
+                    map.forEachTarget(ofRow: r + l, in: matrix) { f, v in
+                        var s = slot[f]
+                        if s == Int32.min { return }
+                        if s < 0 {
+                            s = Int32(visits)
+                            slot[f] = s
+                            group.visit[visits] = Int32(f)
+                            group.values[visits] = SIMD8(repeating: absent[f])
+                            visits += 1
+                        }
+                        lane[Int(s) &* lanes &+ l] = v
+                    }
+                }
+                if count < lanes {  // lanes past the last row repeat the first
+                    for i in 0..<visits {
+                        for l in count..<lanes { lane[i * lanes + l] = lane[i * lanes] }
+                    }
+                }
+                group.leafSets(visits, kernel: kernel)
+                quick.sums(group.leaves, count: count, into: out + (r - rows.lowerBound), kernel: kernel)
+                for i in always..<visits { slot[Int(group.visit[i])] = -1 }
+                r += count
+            }
+        }
+    }
+}
+
+/// What the QuickScorer kernel reads and writes for a group of eight rows: the features it
+/// visits, their values lane by lane (`values[i]` for feature `visit[i]`), and per tree the
+/// leaves each row can reach. One thread's; the owner calls `deallocate()`.
+struct LaneGroup {
+    let quick: QuickScorer
+    let visit: UnsafeMutablePointer<Int32>
+    let values: UnsafeMutablePointer<SIMD8<Float>>
+    let leaves: UnsafeMutablePointer<SIMD8<UInt64>>
+
+    /// Room for `visits` features.
+    init(_ quick: QuickScorer, visits: Int) {
+        self.quick = quick
+        visit = .allocate(capacity: max(1, visits))
+        values = .allocate(capacity: max(1, visits))
+        leaves = .allocate(capacity: max(1, quick.trees))
+    }
+
+    func deallocate() {
+        visit.deallocate()
+        values.deallocate()
+        leaves.deallocate()
+    }
+
+    /// Appends feature `f` with its values in `count` rows at `x`, `stride` apart (lanes past
+    /// `count` repeat the first row).
+    @inline(__always)
+    func gather(_ f: Int32, _ x: UnsafePointer<Float>, stride: Int, count: Int, at visits: inout Int) {
+        @inline(__always) func value(_ r: Int) -> Float { x[(r < count ? r : 0) &* stride &+ Int(f)] }
+        visit[visits] = f
+        values[visits] = SIMD8(value(0), value(1), value(2), value(3), value(4), value(5), value(6), value(7))
+        visits += 1
+    }
+
+    /// The leaf sets of the group's rows from its first `visits` features (`QuickScorer.leafSets`).
+    @inline(__always)
+    func leafSets(_ visits: Int, kernel: QuickScorer.Kernel) {
+        quick.leafSets(visiting: visit, values: values, visits, into: leaves, kernel: kernel)
     }
 }
 
@@ -278,18 +388,20 @@ struct QuickScorer: Sendable {
         self.leafValue = leafValue
     }
 
-    /// For `count` (1 to 8) rows at `x`, `stride` values apart: per tree, lane `r` of `leaves[t]`
-    /// holds the leaves row `r` can reach, the lowest its exit leaf (`value(tree:leaves:)`). Only
-    /// the features in `visit` are looked at (`QuickScorerKernel.leafSets`); `nil` for all.
+    /// Per tree, lane `r` of `leaves[t]` holds the leaves row `r` of a group of eight can reach,
+    /// the lowest its exit leaf (`value(tree:leaves:)`), from the features `visit[0 ..< visits]`
+    /// and their values lane by lane (`QuickScorerKernel.leafSets`).
     @inline(__always)
     func leafSets(
-        _ x: UnsafePointer<Float>, stride: Int, count: Int, visiting visit: UnsafeBufferPointer<Int32>?,
+        visiting visit: UnsafePointer<Int32>, values: UnsafePointer<SIMD8<Float>>, _ visits: Int,
         into leaves: UnsafeMutablePointer<SIMD8<UInt64>>, kernel: Kernel
     ) {
-        let tables = storage.tables
-        let (features, visits) =
-            visit.map { ($0.baseAddress ?? tables.features, $0.count) } ?? (tables.features, tables.featureCount)
-        kernel.loops.leafSets(tables, x, stride, count, features, visits, leaves)
+        kernel.loops.leafSets(storage.tables, visit, values, visits, leaves)
+    }
+
+    /// The features at least one node splits on (numeric or missing), increasing.
+    var features: UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: storage.tables.features, count: storage.tables.featureCount)
     }
 
     /// The features whose value `absent[f]` sends a row right at some node: those a row must
@@ -304,23 +416,15 @@ struct QuickScorer: Sendable {
     }
 
     /// Writes each row's sum of the trees' outputs, in tree order, given the leaf sets of
-    /// `leafSets`: `out[r]` for the rows of lanes `0 ..< count`.
+    /// `leafSets`: `out[r]` for the rows of lanes `0 ..< count` (`QuickScorerKernel.sums`).
     @inline(__always)
-    func sums(_ leaves: UnsafePointer<SIMD8<UInt64>>, count: Int, into out: UnsafeMutablePointer<Double>) {
+    func sums(
+        _ leaves: UnsafePointer<SIMD8<UInt64>>, count: Int, into out: UnsafeMutablePointer<Double>, kernel: Kernel
+    ) {
+        guard trees > 0 else { return (0..<count).forEach { out[$0] = 0 } }
         leafStart.withUnsafeBufferPointer { leafStart in
             leafValue.withUnsafeBufferPointer { leafValue in
-                // All eight lanes (those past `count` repeat a row), summed in registers.
-                var sum = SIMD8<Double>(repeating: 0)
-                for t in 0..<trees {
-                    let sets = leaves[t]
-                    let v = leafValue.baseAddress! + leafStart[t]
-                    sum += SIMD8(
-                        v[sets[0].trailingZeroBitCount], v[sets[1].trailingZeroBitCount],
-                        v[sets[2].trailingZeroBitCount], v[sets[3].trailingZeroBitCount],
-                        v[sets[4].trailingZeroBitCount], v[sets[5].trailingZeroBitCount],
-                        v[sets[6].trailingZeroBitCount], v[sets[7].trailingZeroBitCount])
-                }
-                for lane in 0..<count { out[lane] = sum[lane] }
+                kernel.loops.leafSums(leaves, trees, leafStart.baseAddress!, leafValue.baseAddress!, count, out)
             }
         }
     }

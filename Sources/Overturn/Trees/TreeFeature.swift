@@ -126,6 +126,27 @@ struct TreeFeatureMap: Sendable {
         }
     }
 
+    /// Calls `body(feature, value)` for every feature that the stored entries of row `i` of
+    /// `matrix` feed, in the order of the entries (`forEachTarget(of:in:_:)` without bounds checks).
+    @inline(__always)
+    func forEachTarget(ofRow i: Int, in matrix: FeatureMatrix, _ body: (Int, Float) -> Void) {
+        start.withUnsafeBufferPointer { start in
+            targets.withUnsafeBufferPointer { targets in
+                matrix.columns.withUnsafeBufferPointer { columns in
+                    matrix.values.withUnsafeBufferPointer { values in
+                        for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
+                            let c = Int(columns[k])
+                            for t in start[c]..<start[c &+ 1] {
+                                let (f, v) = targets[t]
+                                body(Int(f), v != -1 ? v : values[k])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Writes row `i` of `matrix` into `values` (which holds `absent` on entry) and appends the
     /// features it set to `touched` as its next row, so the caller can put `absent` back.
     @inline(__always)

@@ -31,6 +31,21 @@ private func sklearnFixture() throws -> ScikitLearnCalibration {
         #expect(c.margin(reaching: 0) == -.infinity)
     }
 
+    @Test func isotonicFindsEveryKnotsSegment() {
+        // Knots of every count from 2 to 40 (odd and even search lengths); queries at, just above
+        // and between the knots, against the segment a scan finds.
+        for count in 2...40 {
+            let x = (0..<count).map { Double($0 * $0) / 7 - 3 }
+            let y = (0..<count).map { Double($0) / Double(count) }
+            let c = Calibrator.isotonic(margins: x, probabilities: y)
+            for m in x.dropLast().flatMap({ [$0, $0.nextUp, $0 + 0.06] }) {
+                let lo = x.lastIndex { $0 <= m }!
+                let expected = y[lo] + (m - x[lo]) / (x[lo + 1] - x[lo]) * (y[lo + 1] - y[lo])
+                #expect(c.probability(margin: m) == expected, "\(count) knots, margin \(m)")
+            }
+        }
+    }
+
     @Test func isotonicPoolsEqualMarginsFirst() {
         // Both rows at margin 1 are one point of mean 0.5; the order of the input does not matter.
         let a = Calibrator.fit(.isotonic, margins: [1, 1, 2], labels: [1, 0, 1])

@@ -147,30 +147,67 @@ import Testing
     }
 
     /// Rows from a sparse matrix visit only the features they set, plus those whose absent value
-    /// (0) sends a row right somewhere (the grid's negative thresholds): the same sums.
+    /// (0) sends a row right somewhere (the grid's negative thresholds): the same sums. The rows
+    /// go straight from the matrix into the kernel's lanes (`readsSparseRows`), on every kernel,
+    /// from any first row and with a last group of fewer than eight. Besides the numeric features,
+    /// six binary ones that trees split at 0.5 (visited only by groups that set them) and one no
+    /// tree splits on.
     @Test func sparseRowsScoreAsDenseOnes() {
         var random = RandomSource(seed: 11)
-        let trees = Self.ensembles[0].trees
+        let binary = Self.numericFeatures..<(Self.numericFeatures + 6)
+        let unused = binary.upperBound
+        let width = unused + 1
+        let binaryTrees = Self.ensembles[0].trees.prefix(12).map { tree in
+            var tree = tree
+            for n in tree.feature.indices where tree.feature[n] >= 0 {
+                tree.feature[n] += Int32(binary.lowerBound)
+                tree.threshold[n] = 0.5
+            }
+            return tree
+        }
+        let trees = Self.ensembles[0].trees + binaryTrees
         let model = GradientBoostedTrees(
-            features: (0..<Self.numericFeatures).map { TreeFeature(kind: .numeric, column: $0, name: "f\($0)") },
+            features: (0..<width).map {
+                TreeFeature(kind: binary.contains($0) ? .binary : .numeric, column: $0, name: "f\($0)")
+            },
             baseScore: -0.5, trees: trees)
         var (offsets, columns, stored) = ([0], [Int32](), [Float]())
         var dense: [[Float]] = []
         for _ in 0..<300 {
-            var values = [Float](repeating: 0, count: Self.numericFeatures)
-            for c in 0..<Self.numericFeatures where random.chance(0.3) {
-                values[c] = random.chance(0.2) ? .nan : Self.grid[random.int(Self.grid.count)]
+            var values = [Float](repeating: 0, count: width)
+            for c in 0..<width where random.chance(binary.contains(c) ? 0.15 : 0.3) {
+                values[c] =
+                    binary.contains(c) ? 1 : random.chance(0.2) ? .nan : Self.grid[random.int(Self.grid.count)]
                 columns.append(Int32(c))
                 stored.append(values[c])
             }
             offsets.append(columns.count)
             dense.append(values)
         }
-        let matrix = FeatureMatrix(width: Self.numericFeatures, rowOffsets: offsets, columns: columns, values: stored)
-        #expect(!model.scorer().trees.alwaysVisit.isEmpty)
+        let matrix = FeatureMatrix(width: width, rowOffsets: offsets, columns: columns, values: stored)
+        let scorer = model.scorer()
+        #expect(scorer.trees.readsSparseRows && !scorer.trees.alwaysVisit.isEmpty)
+        #expect(!scorer.trees.alwaysVisit.contains { binary.contains(Int($0)) })
+        #expect(!trees.contains { $0.feature.contains(Int32(unused)) })
+        let expected = dense.map { Self.reference(trees, row: $0[...]) }
         let margins = model.margins(matrix)
-        for (r, values) in dense.enumerated() {
-            #expect(margins[r] == -0.5 + Self.reference(trees, row: values[...]), "row \(r)")
+        for r in dense.indices {
+            #expect(margins[r] == -0.5 + expected[r], "row \(r)")
         }
+        let map = TreeFeatureMap(features: model.features, width: width)
+        for kernel in QuickScorer.Kernel.available {
+            for rows in [5..<300, 0..<1, 17..<24, 290..<299] {
+                var out = [Double](repeating: .nan, count: rows.count)
+                out.withUnsafeMutableBufferPointer {
+                    scorer.trees.sums(matrix, rows: rows, map: map, into: $0.baseAddress!, kernel: kernel)
+                }
+                #expect(out == Array(expected[rows]), "\(kernel) kernel, rows \(rows)")
+            }
+        }
+        // Trees with categorical splits take the dense way.
+        #expect(
+            !TreeEnsembleScorer(
+                Self.ensembles[2].trees, width: Self.width, absent: [Float](repeating: 0, count: Self.width)
+            ).readsSparseRows)
     }
 }
