@@ -8,6 +8,12 @@ public struct KernelLoops: Sendable {
             QuickScorerKernel.Tables, UnsafePointer<Int32>, UnsafePointer<SIMD8<Float>>, Int,
             UnsafeMutablePointer<SIMD8<UInt64>>
         ) -> Void
+    /// `QuickScorerKernel.laneLeafSets(_:solo:values:_:into:)`.
+    public typealias LaneLeafSets =
+        @Sendable (
+            QuickScorerKernel.Tables, UnsafePointer<Int32>, UnsafePointer<Float>, Int,
+            UnsafeMutablePointer<SIMD8<UInt64>>
+        ) -> Void
     /// `QuickScorerKernel.sums(_:trees:leafStart:leafValue:count:into:)`.
     public typealias LeafSums =
         @Sendable (
@@ -33,17 +39,20 @@ public struct KernelLoops: Sendable {
         ) -> Void
 
     public let leafSets: LeafSets
+    public let laneLeafSets: LaneLeafSets
     public let leafSums: LeafSums
     public let treeSHAPDirections: Directions
     public let treeSHAPIndices: Indices
     public let treeSHAPAddRows: AddRows
 
     public init(
-        leafSets: @escaping LeafSets, leafSums: @escaping LeafSums, treeSHAPDirections: @escaping Directions,
+        leafSets: @escaping LeafSets, laneLeafSets: @escaping LaneLeafSets, leafSums: @escaping LeafSums,
+        treeSHAPDirections: @escaping Directions,
         treeSHAPIndices: @escaping Indices,
         treeSHAPAddRows: @escaping AddRows
     ) {
         self.leafSets = leafSets
+        self.laneLeafSets = laneLeafSets
         self.leafSums = leafSums
         self.treeSHAPDirections = treeSHAPDirections
         self.treeSHAPIndices = treeSHAPIndices

@@ -99,6 +99,43 @@ public enum QuickScorerKernel {
         }
     }
 
+    /// After `leafSets`, for features that one row of the group sets (every other row's value
+    /// sending it right nowhere): feature `solo[i] >> 3`, with value `values[i]` in lane
+    /// `solo[i] & 7`, ANDs its right-going nodes' masks into that lane alone, a 64-bit word per
+    /// node instead of eight.
+    @inlinable @inline(__always)
+    public static func laneLeafSets(
+        _ tables: Tables, solo: UnsafePointer<Int32>, values: UnsafePointer<Float>, _ count: Int,
+        into leaves: UnsafeMutablePointer<SIMD8<UInt64>>
+    ) {
+        let words = UnsafeMutableRawPointer(leaves).assumingMemoryBound(to: UInt64.self)
+        let (start, threshold, first) = (tables.start, tables.threshold, tables.first)
+        let (tree, mask) = (tables.tree, tables.mask)
+        for i in 0..<count {
+            let f = Int(solo[i] >> 3)
+            let lane = words + Int(solo[i] & 7)
+            let v = values[i]
+            var g = start[f]
+            let end = start[f &+ 1]
+            while g < end && v > threshold[g] {
+                var k = first[g]
+                let last = first[g &+ 1]
+                while k < last {
+                    lane[Int(tree[k]) &* 8] &= mask[k]
+                    k &+= 1
+                }
+                g &+= 1
+            }
+            if v.isNaN {
+                var m = tables.missingStart[f]
+                while m < tables.missingStart[f &+ 1] {
+                    lane[Int(tables.missingTree[m]) &* 8] &= tables.missingMask[m]
+                    m &+= 1
+                }
+            }
+        }
+    }
+
     /// Each of the eight rows' sum of the trees' outputs, in tree order, from the leaf sets of
     /// `leafSets`: tree `t`'s leaves, left to right, are `leafValue[leafStart[t]...]`, and a row's
     /// exit leaf is the lowest in its lane. Writes `out[r]` for the lanes `0 ..< count`.

@@ -10,6 +10,7 @@ import OverturnKernels
 /// The loops, compiled for this module's processor.
 public let loops = KernelLoops(
     leafSets: { QuickScorerKernel.leafSets($0, visiting: $1, values: $2, $3, into: $4) },
+    laneLeafSets: { QuickScorerKernel.laneLeafSets($0, solo: $1, values: $2, $3, into: $4) },
     leafSums: { QuickScorerKernel.sums($0, trees: $1, leafStart: $2, leafValue: $3, count: $4, into: $5) },
     treeSHAPDirections: {
         TreeSHAPKernel.directions(

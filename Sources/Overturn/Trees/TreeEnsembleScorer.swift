@@ -153,7 +153,8 @@ struct TreeEnsembleScorer: Sendable {
     /// The sums of `sums(_:stride:rows:into:touched:kernel:)` for `rows` of `matrix`, whose
     /// columns feed the tree features through `map`, without a dense copy of any row: each group
     /// of eight rows puts the values it sets straight into its lanes (`LaneGroup`), beside the
-    /// absent values of `alwaysVisit`. Only when `readsSparseRows`.
+    /// absent values of `alwaysVisit`; a feature that only one row of the group sets goes to that
+    /// row's lane alone (`QuickScorerKernel.laneLeafSets`). Only when `readsSparseRows`.
     func sums(
         _ matrix: FeatureMatrix, rows: Range<Int>, map: TreeFeatureMap, into out: UnsafeMutablePointer<Double>,
         kernel: QuickScorer.Kernel = .best
@@ -163,11 +164,14 @@ struct TreeEnsembleScorer: Sendable {
         let lanes = QuickScorerKernel.lanes
         let group = LaneGroup(quick, visits: alwaysVisit.count + width)
         // Per feature, its place in the group's visit list: `alwaysVisit` first, for good; -1 for
-        // a feature the group has not met yet, `Int32.min` for one that no node splits on.
+        // a feature the group has not met yet, `Int32.min` for one that no node splits on. Per
+        // place, the lane that set it, or `lanes` once a second lane has.
         let slot = UnsafeMutablePointer<Int32>.allocate(capacity: width)
+        let setBy = UnsafeMutablePointer<Int>.allocate(capacity: alwaysVisit.count + width)
         defer {
             group.deallocate()
             slot.deallocate()
+            setBy.deallocate()
         }
         slot.initialize(repeating: Int32.min, count: width)
         for f in quick.features { slot[Int(f)] = -1 }
@@ -181,6 +185,7 @@ struct TreeEnsembleScorer: Sendable {
         absent.withUnsafeBufferPointer { absent in
             var r = rows.lowerBound
             while r < rows.upperBound {
+                // Lanes past the last row hold an empty row (absent values everywhere).
                 let count = min(lanes, rows.upperBound - r)
                 group.values.update(from: absentValues, count: always)
                 var visits = always
@@ -193,19 +198,32 @@ struct TreeEnsembleScorer: Sendable {
                             slot[f] = s
                             group.visit[visits] = Int32(f)
                             group.values[visits] = SIMD8(repeating: absent[f])
+                            setBy[visits] = l
                             visits += 1
+                        } else if setBy[Int(s)] != l {
+                            setBy[Int(s)] = lanes
                         }
                         lane[Int(s) &* lanes &+ l] = v
                     }
                 }
-                if count < lanes {  // lanes past the last row repeat the first
-                    for i in 0..<visits {
-                        for l in count..<lanes { lane[i * lanes + l] = lane[i * lanes] }
+                // The features one row set leave the vector list for the lane list.
+                var vectors = always
+                var solos = 0
+                for i in always..<visits {
+                    let f = group.visit[i]
+                    slot[Int(f)] = -1
+                    if setBy[i] < lanes {
+                        group.solo[solos] = f << 3 | Int32(setBy[i])
+                        group.soloValue[solos] = lane[i &* lanes &+ setBy[i]]
+                        solos += 1
+                    } else {
+                        group.visit[vectors] = f
+                        group.values[vectors] = group.values[i]
+                        vectors += 1
                     }
                 }
-                group.leafSets(visits, kernel: kernel)
+                group.leafSets(vectors, solos: solos, kernel: kernel)
                 quick.sums(group.leaves, count: count, into: out + (r - rows.lowerBound), kernel: kernel)
-                for i in always..<visits { slot[Int(group.visit[i])] = -1 }
                 r += count
             }
         }
@@ -213,12 +231,16 @@ struct TreeEnsembleScorer: Sendable {
 }
 
 /// What the QuickScorer kernel reads and writes for a group of eight rows: the features it
-/// visits, their values lane by lane (`values[i]` for feature `visit[i]`), and per tree the
-/// leaves each row can reach. One thread's; the owner calls `deallocate()`.
+/// visits, their values lane by lane (`values[i]` for feature `visit[i]`), the features only one
+/// row sets with that row's lane and value (`solo`, `soloValue`: see
+/// `QuickScorerKernel.laneLeafSets`), and per tree the leaves each row can reach. One thread's;
+/// the owner calls `deallocate()`.
 struct LaneGroup {
     let quick: QuickScorer
     let visit: UnsafeMutablePointer<Int32>
     let values: UnsafeMutablePointer<SIMD8<Float>>
+    let solo: UnsafeMutablePointer<Int32>
+    let soloValue: UnsafeMutablePointer<Float>
     let leaves: UnsafeMutablePointer<SIMD8<UInt64>>
 
     /// Room for `visits` features.
@@ -226,12 +248,16 @@ struct LaneGroup {
         self.quick = quick
         visit = .allocate(capacity: max(1, visits))
         values = .allocate(capacity: max(1, visits))
+        solo = .allocate(capacity: max(1, visits))
+        soloValue = .allocate(capacity: max(1, visits))
         leaves = .allocate(capacity: max(1, quick.trees))
     }
 
     func deallocate() {
         visit.deallocate()
         values.deallocate()
+        solo.deallocate()
+        soloValue.deallocate()
         leaves.deallocate()
     }
 
@@ -245,10 +271,12 @@ struct LaneGroup {
         visits += 1
     }
 
-    /// The leaf sets of the group's rows from its first `visits` features (`QuickScorer.leafSets`).
+    /// The leaf sets of the group's rows from its first `visits` features and first `solos`
+    /// single-row features (`QuickScorer.leafSets`).
     @inline(__always)
-    func leafSets(_ visits: Int, kernel: QuickScorer.Kernel) {
+    func leafSets(_ visits: Int, solos: Int = 0, kernel: QuickScorer.Kernel) {
         quick.leafSets(visiting: visit, values: values, visits, into: leaves, kernel: kernel)
+        if solos > 0 { kernel.loops.laneLeafSets(quick.tables, solo, soloValue, solos, leaves) }
     }
 }
 
@@ -398,6 +426,9 @@ struct QuickScorer: Sendable {
     ) {
         kernel.loops.leafSets(storage.tables, visit, values, visits, leaves)
     }
+
+    /// The kernel's tables (valid as long as the scorer lives).
+    var tables: QuickScorerKernel.Tables { storage.tables }
 
     /// The features at least one node splits on (numeric or missing), increasing.
     var features: UnsafeBufferPointer<Int32> {
