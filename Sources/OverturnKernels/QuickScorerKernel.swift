@@ -21,14 +21,16 @@ public enum QuickScorerKernel {
         public var featureCount: Int
         /// Feature `f`'s thresholds (`f` below the model's feature count), each once and increasing,
         /// are `threshold[start[f] ..< start[f + 1]]`; the nodes that split at threshold `g` are
-        /// `first[g] ..< first[g + 1]`, with their tree and mask.
+        /// `first[g] ..< first[g + 1]`, with their tree and mask. A node's tree is given as where
+        /// its leaf sets start among a group's (`64 × tree`, in bytes), so that the kernel adds
+        /// it to an address without a shift.
         public var start: UnsafePointer<Int>
         public var threshold: UnsafePointer<Float>
         public var first: UnsafePointer<Int>
         public var tree: UnsafePointer<Int32>
         /// The leaves a row can still reach after going right at the node.
         public var mask: UnsafePointer<UInt64>
-        /// The nodes that send a missing value right, feature by feature.
+        /// The nodes that send a missing value right, feature by feature (trees as in `tree`).
         public var missingStart: UnsafePointer<Int>
         public var missingTree: UnsafePointer<Int32>
         public var missingMask: UnsafePointer<UInt64>
@@ -69,6 +71,7 @@ public enum QuickScorerKernel {
         // In locals, so the compiler need not reload them after each store to `leaves`.
         let (start, threshold, first) = (tables.start, tables.threshold, tables.first)
         let (tree, mask) = (tables.tree, tables.mask)
+        let base = UnsafeMutableRawPointer(leaves)
         for i in 0..<visits {
             let f = Int(visit[i])
             let v = values[i]
@@ -84,7 +87,8 @@ public enum QuickScorerKernel {
                 var k = first[g]
                 let last = first[g &+ 1]
                 while k < last {
-                    leaves[Int(tree[k])] &= SIMD8<UInt64>(repeating: mask[k]) | keep
+                    let at = (base + Int(tree[k])).assumingMemoryBound(to: SIMD8<UInt64>.self)
+                    at.pointee &= SIMD8<UInt64>(repeating: mask[k]) | keep
                     k &+= 1
                 }
                 g &+= 1
@@ -92,8 +96,8 @@ public enum QuickScorerKernel {
             let missing = v .!= v
             if any(missing) {
                 for m in tables.missingStart[f]..<tables.missingStart[f &+ 1] {
-                    let t = Int(tables.missingTree[m])
-                    leaves[t] &= SIMD8<UInt64>(repeating: tables.missingMask[m]) | ~lanes(missing)
+                    let at = (base + Int(tables.missingTree[m])).assumingMemoryBound(to: SIMD8<UInt64>.self)
+                    at.pointee &= SIMD8<UInt64>(repeating: tables.missingMask[m]) | ~lanes(missing)
                 }
             }
         }
@@ -121,7 +125,7 @@ public enum QuickScorerKernel {
                 var k = first[g]
                 let last = first[g &+ 1]
                 while k < last {
-                    lane[Int(tree[k]) &* 8] &= mask[k]
+                    lane[Int(tree[k]) &>> 3] &= mask[k]
                     k &+= 1
                 }
                 g &+= 1
@@ -129,7 +133,7 @@ public enum QuickScorerKernel {
             if v.isNaN {
                 var m = tables.missingStart[f]
                 while m < tables.missingStart[f &+ 1] {
-                    lane[Int(tables.missingTree[m]) &* 8] &= tables.missingMask[m]
+                    lane[Int(tables.missingTree[m]) &>> 3] &= tables.missingMask[m]
                     m &+= 1
                 }
             }

@@ -491,6 +491,8 @@ struct QuickScorer: Sendable {
                 missingTree: reserve(Int32.self, missingNodes.count), features: reserve(Int32.self, features.count)
             )
             let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            // The kernel finds a node's tree by the offset of its leaf sets (QuickScorerKernel.Tables).
+            let stride = Int32(MemoryLayout<SIMD8<UInt64>>.stride)
             self.memory = memory
             func place<T>(_ values: [T], at offset: Int) -> UnsafePointer<T> {
                 let p = (memory + offset).bindMemory(to: T.self, capacity: max(1, values.count))
@@ -500,10 +502,10 @@ struct QuickScorer: Sendable {
             tables = QuickScorerKernel.Tables(
                 trees: trees, features: place(features, at: at.features), featureCount: features.count,
                 start: place(start, at: at.start), threshold: place(thresholds, at: at.threshold),
-                first: place(first, at: at.first), tree: place(nodes.map(\.tree), at: at.tree),
+                first: place(first, at: at.first), tree: place(nodes.map { $0.tree * stride }, at: at.tree),
                 mask: place(nodes.map(\.mask), at: at.mask),
                 missingStart: place(missingStart, at: at.missingStart),
-                missingTree: place(missingNodes.map(\.tree), at: at.missingTree),
+                missingTree: place(missingNodes.map { $0.tree * stride }, at: at.missingTree),
                 missingMask: place(missingNodes.map(\.mask), at: at.missingMask))
         }
 
