@@ -39,17 +39,13 @@ public enum Calibrator: Sendable, Equatable {
             guard let first = x.first, let last = x.last else { return sigmoid(m) }
             if m <= first { return y[0] }
             if m >= last { return y[y.count - 1] }
-            // The last knot at or below m, by binary search (x ascending) that keeps
-            // x[lo] <= m < x[lo + n]; a select, not a branch, per step: the steps' outcomes are
-            // as good as random, and a mispredicted branch costs more than the search.
+            // The last knot at or below m (x ascending, so binary search).
             var lo = 0
-            var n = x.count - 1
-            while n > 1 {
-                let half = n / 2
-                lo = x[lo + half] <= m ? lo + half : lo
-                n -= half
+            var hi = x.count - 1
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2
+                if x[mid] <= m { lo = mid } else { hi = mid }
             }
-            let hi = lo + 1
             let t = (m - x[lo]) / (x[hi] - x[lo])
             return y[lo] + t * (y[hi] - y[lo])
         }
