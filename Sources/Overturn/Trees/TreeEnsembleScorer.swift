@@ -28,6 +28,11 @@ import OverturnKernelsPortable
 ///   16-byte records, each tree breadth first so a node's children sit side by side (the right is
 ///   `child + 1`), a leaf its own child; a block of rows takes exactly `depth` steps through a tree,
 ///   one level at a time for the whole block, without a branch per step.
+///
+/// The QuickScorer takes eight rows at a time, one SIMD lane each (`LaneGroup`). Rows of a sparse
+/// matrix (what `score` extracts) fill the lanes of only the features they set, straight from the
+/// matrix, when every tree goes through the QuickScorer without categorical splits
+/// (`readsSparseRows`); a feature that one row of the eight sets updates that row's lane alone.
 struct TreeEnsembleScorer: Sendable {
     let quick: QuickScorer
     let walk: LevelWalk
