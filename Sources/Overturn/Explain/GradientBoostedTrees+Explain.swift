@@ -54,11 +54,9 @@ extension GradientBoostedTrees {
                             var set: [(Int32, Int)] = []
                             for r in 0..<count {
                                 let i = rows.lowerBound + start + r
-                                for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
-                                    map.forEachTarget(of: k, in: matrix) { f, v in
-                                        columns[f * block + r] = v
-                                        set.append((Int32(f), r))
-                                    }
+                                map.forEachTarget(ofRow: i, in: matrix) { f, v in
+                                    columns[f * block + r] = v
+                                    set.append((Int32(f), r))
                                 }
                             }
                             shap.contributions(

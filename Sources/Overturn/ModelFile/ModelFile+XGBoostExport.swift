@@ -57,10 +57,8 @@ extension ModelFile {
         var row = [Float](repeating: 0, count: appended.count)
         for i in 0..<matrix.rowCount {
             for (a, extra) in appended.enumerated() { row[a] = map.absent[extra.feature] }
-            for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
-                map.forEachTarget(of: k, in: matrix) { f, v in
-                    if slot[f] >= 0 { row[slot[f]] = v }
-                }
+            map.forEachTarget(ofRow: i, in: matrix) { f, v in
+                if slot[f] >= 0 { row[slot[f]] = v }
             }
             let stored = matrix.row(i)
             columns += stored.columns

@@ -88,14 +88,12 @@ struct BinnedRows: Sendable {
                 let base = entries.count
                 entries.append(contentsOf: absentEntry)
                 sparse.removeAll(keepingCapacity: true)
-                for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
-                    map.forEachTarget(of: k, in: matrix) { f, value in
-                        let b = bins[f].bin(value)
-                        if slot[f] >= 0 {
-                            entries[base + slot[f]] = UInt16(offset[f] + b)
-                        } else if b == 1 && mirror[f] == nil {
-                            sparse.append(UInt16(offset[f] + 1))
-                        }
+                map.forEachTarget(ofRow: i, in: matrix) { f, value in
+                    let b = bins[f].bin(value)
+                    if slot[f] >= 0 {
+                        entries[base + slot[f]] = UInt16(offset[f] + b)
+                    } else if b == 1 && mirror[f] == nil {
+                        sparse.append(UInt16(offset[f] + 1))
                     }
                 }
                 for (f, values) in overrides { entries[base + slot[f]] = UInt16(offset[f] + bins[f].bin(values[i])) }
@@ -174,10 +172,8 @@ extension FeatureBins {
         for (s, f) in numeric.enumerated() { slot[f] = s }
         var values = [[Float]](repeating: [Float](repeating: 0, count: sampleRows.count), count: numeric.count)
         for (r, i) in sampleRows.enumerated() {
-            for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
-                map.forEachTarget(of: k, in: matrix) { f, value in
-                    if slot[f] >= 0 { values[slot[f]][r] = value }
-                }
+            map.forEachTarget(ofRow: i, in: matrix) { f, value in
+                if slot[f] >= 0 { values[slot[f]][r] = value }
             }
             for (f, override) in overrides { values[slot[f]][r] = override[i] }
         }

@@ -276,12 +276,15 @@ struct LaneGroup {
         visits += 1
     }
 
-    /// The leaf sets of the group's rows from its first `visits` features and first `solos`
-    /// single-row features (`QuickScorer.leafSets`).
+    /// Per tree, lane `r` of `leaves[t]` holds the leaves row `r` of the group can reach, the
+    /// lowest its exit leaf (`QuickScorer.value(tree:leaves:)`), from its first `visits` features
+    /// (`QuickScorerKernel.leafSets`) and first `solos` single-row features
+    /// (`QuickScorerKernel.laneLeafSets`).
     @inline(__always)
     func leafSets(_ visits: Int, solos: Int = 0, kernel: QuickScorer.Kernel) {
-        quick.leafSets(visiting: visit, values: values, visits, into: leaves, kernel: kernel)
-        if solos > 0 { kernel.loops.laneLeafSets(quick.tables, solo, soloValue, solos, leaves) }
+        let tables = quick.tables
+        kernel.loops.leafSets(tables, visit, values, visits, leaves)
+        if solos > 0 { kernel.loops.laneLeafSets(tables, solo, soloValue, solos, leaves) }
     }
 }
 
@@ -421,23 +424,12 @@ struct QuickScorer: Sendable {
         self.leafValue = leafValue
     }
 
-    /// Per tree, lane `r` of `leaves[t]` holds the leaves row `r` of a group of eight can reach,
-    /// the lowest its exit leaf (`value(tree:leaves:)`), from the features `visit[0 ..< visits]`
-    /// and their values lane by lane (`QuickScorerKernel.leafSets`).
-    @inline(__always)
-    func leafSets(
-        visiting visit: UnsafePointer<Int32>, values: UnsafePointer<SIMD8<Float>>, _ visits: Int,
-        into leaves: UnsafeMutablePointer<SIMD8<UInt64>>, kernel: Kernel
-    ) {
-        kernel.loops.leafSets(storage.tables, visit, values, visits, leaves)
-    }
-
-    /// The kernel's tables (valid as long as the scorer lives).
+    /// The kernel's tables (valid as long as the scorer lives; `LaneGroup.leafSets` reads them).
     var tables: QuickScorerKernel.Tables { storage.tables }
 
     /// The features at least one node splits on (numeric or missing), increasing.
     var features: UnsafeBufferPointer<Int32> {
-        UnsafeBufferPointer(start: storage.tables.features, count: storage.tables.featureCount)
+        UnsafeBufferPointer(start: tables.features, count: tables.featureCount)
     }
 
     /// The features whose value `absent[f]` sends a row right at some node: those a row must

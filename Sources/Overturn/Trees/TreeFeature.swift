@@ -116,20 +116,12 @@ struct TreeFeatureMap: Sendable {
         features.map { $0.kind == .categorical || $0.encoding != nil ? .nan : 0 }
     }
 
-    /// Calls `body(feature, value)` for every feature that entry `k` of `matrix` feeds.
-    @inline(__always)
-    func forEachTarget(of k: Int, in matrix: FeatureMatrix, _ body: (Int, Float) -> Void) {
-        let c = Int(matrix.columns[k])
-        for t in start[c]..<start[c + 1] {
-            let (f, v) = targets[t]
-            body(Int(f), v != -1 ? v : matrix.values[k])
-        }
-    }
-
     /// Calls `body(feature, value)` for every feature that the stored entries of row `i` of
-    /// `matrix` feed, in the order of the entries (`forEachTarget(of:in:_:)` without bounds checks).
+    /// `matrix` feed, in the order of the entries: a stored value, or the fixed value a category
+    /// level's column stands for.
     @inline(__always)
     func forEachTarget(ofRow i: Int, in matrix: FeatureMatrix, _ body: (Int, Float) -> Void) {
+        precondition(matrix.width <= width, "a matrix of \(matrix.width) columns, a map of \(width)")
         start.withUnsafeBufferPointer { start in
             targets.withUnsafeBufferPointer { targets in
                 matrix.columns.withUnsafeBufferPointer { columns in
@@ -154,11 +146,9 @@ struct TreeFeatureMap: Sendable {
         _ values: UnsafeMutablePointer<Float>, row i: Int, of matrix: FeatureMatrix,
         touched: inout TouchedFeatures
     ) {
-        for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] {
-            forEachTarget(of: k, in: matrix) { f, v in
-                values[f] = v
-                touched.append(Int32(f))
-            }
+        forEachTarget(ofRow: i, in: matrix) { f, v in
+            values[f] = v
+            touched.append(Int32(f))
         }
         touched.endRow()
     }
