@@ -69,6 +69,14 @@ private func trainedFile() throws -> (ModelFile, FeatureBatch) {
 
         let notModel = try folder.write("x.json", #"{"name": "claims"}"#)
         #expect(throws: ModelFileError.notAModel(file: notModel)) { try ModelFile.load(path: notModel) }
+        // JSON that is not an object, or whose header has the wrong types.
+        for (i, text) in [
+            "[1, 2]", "null", "7", #"{"format": 3}"#, #"{"format": "overturn-model", "formatVersion": "1"}"#,
+        ]
+        .enumerated() {
+            let path = try folder.write("other\(i).json", text)
+            #expect(throws: ModelFileError.notAModel(file: path), "\(text)") { try ModelFile.load(path: path) }
+        }
 
         let newer = try folder.write(
             "n.json", #"{"format": "overturn-model", "formatVersion": 7, "overturnVersion": "9.0.0"}"#)
