@@ -31,7 +31,7 @@ func appendTextField(_ text: String, spreadsheetSafe: Bool = true, to line: inou
 @inline(__always)
 func appendTextField(_ bytes: UnsafeBufferPointer<UInt8>, spreadsheetSafe: Bool = true, to line: inout [UInt8]) {
     let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-    let formula = spreadsheetSafe && (bytes.first.map { "=+-@\t\r".utf8.contains($0) } ?? false)
+    let formula = spreadsheetSafe && (bytes.first.map(startsFormula) ?? false)
     if !needsQuotes && !formula {
         line.append(contentsOf: bytes)
         return
@@ -43,6 +43,16 @@ func appendTextField(_ bytes: UnsafeBufferPointer<UInt8>, spreadsheetSafe: Bool 
         if b == 0x22 { line.append(0x22) }
     }
     if needsQuotes { line.append(0x22) }
+}
+
+/// Whether a cell starting with `byte` would run as a formula in a spreadsheet: =, +, -, @, a tab
+/// or a carriage return. (A switch, not a search of a string's bytes: this runs for every id.)
+@inline(__always)
+func startsFormula(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: true
+    default: false
+    }
 }
 
 /// Appends `value` in decimal digits (a minus sign first when negative), without allocating: the
