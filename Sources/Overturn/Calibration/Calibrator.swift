@@ -182,6 +182,88 @@ public enum Calibrator: Sendable, Equatable {
     }
 }
 
+/// A calibrator (or, without one, the logistic function) made ready to map many margins: the same
+/// probabilities as `Calibrator.probability(margin:)`, bit for bit.
+///
+/// An isotonic calibrator's knots get an index: the margins between the first and last knot cut
+/// into twice as many equal buckets as there are knots, and per bucket the last knot of the
+/// buckets before it. A margin's search then starts from its bucket's knot and ends at the next
+/// bucket's, one or two knots apart where the plain binary search over the default model's 470
+/// knots takes nine hard-to-predict steps.
+public struct CalibratedProbability: Sendable {
+    public let calibrator: Calibrator?
+    private let index: KnotIndex?
+
+    public init(_ calibrator: Calibrator?) {
+        self.calibrator = calibrator
+        if case .isotonic(let x, let y)? = calibrator { index = KnotIndex(x, y) } else { index = nil }
+    }
+
+    /// `calibrator.probability(margin: m)`.
+    @inline(__always)
+    public func callAsFunction(_ m: Double) -> Double {
+        if let index { index.probability(m) } else { calibrator.probability(margin: m) }
+    }
+
+    private struct KnotIndex: Sendable {
+        let x: [Double]
+        let y: [Double]
+        let low: Double
+        let scale: Double
+        let buckets: Int
+        /// `start[b]`: the last knot whose bucket is below `b` (0 when none), for `b` in `0 ... buckets`.
+        let start: [Int32]
+
+        /// Nil for fewer than three knots (nothing to search) or knots out of order.
+        init?(_ x: [Double], _ y: [Double]) {
+            guard x.count >= 3, x.count == y.count, x.count < Int(Int32.max),
+                zip(x, x.dropFirst()).allSatisfy({ $0 <= $1 }),
+                x.last! > x[0]
+            else { return nil }
+            self.x = x
+            self.y = y
+            low = x[0]
+            buckets = 2 * x.count
+            scale = Double(buckets) / (x[x.count - 1] - x[0])
+            var start = [Int32](repeating: 0, count: buckets + 1)
+            var k = 0  // the first knot whose bucket is not below b
+            for b in 1...buckets {
+                while k < x.count && Self.bucket(x[k], low, scale, buckets) < b { k += 1 }
+                start[b] = Int32(max(k - 1, 0))
+            }
+            self.start = start
+        }
+
+        /// The bucket of `m` (at least `low`): a non-decreasing function of `m`, so a knot in a
+        /// bucket below `m`'s lies below `m`.
+        @inline(__always)
+        static func bucket(_ m: Double, _ low: Double, _ scale: Double, _ buckets: Int) -> Int {
+            let b = (m - low) * scale
+            return b < Double(buckets - 1) ? Int(b) : buckets - 1
+        }
+
+        @inline(__always)
+        func probability(_ m: Double) -> Double {
+            x.withUnsafeBufferPointer { x in
+                let n = x.count
+                if m <= x[0] { return y[0] }
+                if m >= x[n - 1] { return y[n - 1] }
+                guard !m.isNaN else { return m }
+                let b = Self.bucket(m, low, scale, buckets)
+                // x[lo] ≤ m < x[hi]: lo's bucket is below m's, hi's above it (or hi is the last knot).
+                var lo = Int(start[b])
+                var hi = min(Int(start[b + 1]) + 1, n - 1)
+                while hi - lo > 1 {
+                    let mid = (lo + hi) / 2
+                    if x[mid] <= m { lo = mid } else { hi = mid }
+                }
+                let t = (m - x[lo]) / (x[hi] - x[lo])
+                return y[lo] + t * (y[hi] - y[lo])
+            }
+        }
+    }
+}
+
 extension Optional where Wrapped == Calibrator {
     /// The probability a margin reads as: through the calibrator, or the logistic function without one.
     public func probability(margin: Double) -> Double {

@@ -91,6 +91,13 @@ public struct ModelFile: Sendable, Equatable, Codable {
         }
         public let model: Model
         public let calibrator: Calibrator?
+        let probability: CalibratedProbability
+
+        init(model: Model, calibrator: Calibrator?) {
+            self.model = model
+            self.calibrator = calibrator
+            probability = CalibratedProbability(calibrator)
+        }
 
         /// The log-odds of every row, on `threads` threads.
         public func margins(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
@@ -102,7 +109,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
 
         /// The probability of an overturn for every row, on `threads` threads.
         public func probabilities(_ matrix: FeatureMatrix, threads: Int = 1) -> [Double] {
-            margins(matrix, threads: threads).map { calibrator.probability(margin: $0) }
+            margins(matrix, threads: threads).map(probability.callAsFunction)
         }
     }
 

@@ -46,6 +46,42 @@ private func sklearnFixture() throws -> ScikitLearnCalibration {
         }
     }
 
+    @Test func calibratedProbabilityIsTheCalibratorsBitForBit() {
+        // Knots bunched at one end (most buckets empty, a few crowded), repeated margins, a huge
+        // range and a tiny one; margins at, beside and between the knots, outside them, and NaN.
+        // Evenly spread fractions in [0, 1) (the golden ratio's multiples), in place of random ones.
+        func spread(_ count: Int) -> [Double] {
+            (0..<count).map { (Double($0) * 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1) }
+        }
+        var knotSets: [[Double]] = [
+            (0..<470).map { pow(Double($0) / 470, 6) * 9 - 4 },
+            [-1, -1, 0, 0, 0, 0.5, 2, 2],
+            [-1e300, -1, 0, 1, 1e300],
+            [0, 1e-300, 2e-300, 3e-300],
+            [0, 1, 2],
+        ]
+        knotSets.append(spread(200).map { $0 * 8 - 4 }.sorted())
+        for x in knotSets {
+            let y = x.indices.map { Double($0) / Double(x.count) }
+            let calibrator = Calibrator.isotonic(margins: x, probabilities: y)
+            let prepared = CalibratedProbability(calibrator)
+            let (low, range) = (x[0], x[x.count - 1] - x[0])
+            var margins: [Double] = [.nan, -.infinity, .infinity]
+            margins += x.flatMap { [$0, $0.nextUp, $0.nextDown] }
+            margins += zip(x, x.dropFirst()).map { $0 / 2 + $1 / 2 }
+            margins += spread(2_000).map { low + ($0 * 1.2 - 0.1) * range }
+            for m in margins {
+                let expected = calibrator.probability(margin: m)
+                let got = prepared(m)
+                #expect(got == expected || (got.isNaN && expected.isNaN), "\(x.count) knots, margin \(m)")
+            }
+        }
+        for calibrator in [Calibrator.platt(slope: 1.5, intercept: -0.2), nil] {
+            let prepared = CalibratedProbability(calibrator)
+            for m in [-3.0, 0, 0.7, 40] { #expect(prepared(m) == calibrator.probability(margin: m)) }
+        }
+    }
+
     @Test func isotonicPoolsEqualMarginsFirst() {
         // Both rows at margin 1 are one point of mean 0.5; the order of the input does not matter.
         let a = Calibrator.fit(.isotonic, margins: [1, 1, 2], labels: [1, 0, 1])
