@@ -221,6 +221,16 @@ import Testing
         #expect(labelled.status == 0 && withoutColumn.status == 0)
         #expect(labelled.out == flipped.out)
         #expect(labelled.out == withoutColumn.out)
+        // Not even read: a value that is no label at all rejects nothing, when scoring, ranking or
+        // explaining.
+        let unreadable = claims(Self.good.map { String($0.dropLast()) + "maybe" })
+        #expect(try run(unreadable).out == labelled.out)
+        for command in ["rank", "explain"] {
+            let arguments = [command, "in.csv", "-o", "out.csv"]
+            let (plain, odd) = (try run(claims(Self.good), arguments), try run(unreadable, arguments))
+            #expect(odd.status == 0 && odd.rejects == nil, "\(command): \(odd.err)")
+            #expect(odd.out == plain.out, "\(command)")
+        }
     }
 
     @Test func scoringFileWithoutTheLabelIsFine() throws {

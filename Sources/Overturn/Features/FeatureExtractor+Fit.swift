@@ -10,7 +10,7 @@ extension FeatureExtractor {
         requireLabel: Bool = false, report: (RowProblem) -> Void = { _ in },
         including: (CSVReader) -> Bool = { _ in true }
     ) throws -> FeatureExtractor {
-        let bound = try BoundSchema(schema, header: reader.header, file: reader.file, requireLabel: requireLabel)
+        let bound = try BoundSchema(schema, header: reader.header, file: reader.file, label: requireLabel ? .required : .ifPresent)
         var counter = VocabularyCounter()
         defer { counter.deallocate() }
         // The rules as plain values (no vocabulary yet): the same checks as `transform`, per row.

@@ -10,18 +10,27 @@ public struct BoundSchema: Sendable {
     public let schema: Schema
     /// The field index of the id column, when the schema has one.
     public let idIndex: Int?
-    /// The field index of the label column, or `nil` when the file has none (scoring input).
+    /// The field index of the label column, or `nil` when the file has none or it is `ignored`.
     public let labelIndex: Int?
     /// The field index of each feature, in the schema's order.
     public let featureIndices: [Int]
     /// The header, for messages.
     public let header: [String]
 
+    /// What a command does with the schema's label column.
+    public enum LabelUse: Sendable {
+        /// Training and evaluation: the file must have the column.
+        case required
+        /// Validation and feature export: the column is read where the file has it.
+        case ifPresent
+        /// Scoring, ranking and explaining: the column is not read, whatever it holds.
+        case ignored
+    }
+
     /// Binds `schema` to `header`.
     ///
-    /// - Parameter requireLabel: training and evaluation need the label; scoring ignores it.
     /// - Throws: `SchemaError.missingColumn` or `.duplicateColumn` at line 1 of `file`.
-    public init(_ schema: Schema, header: [String], file: String, requireLabel: Bool = false) throws {
+    public init(_ schema: Schema, header: [String], file: String, label: LabelUse = .ifPresent) throws {
         self.schema = schema
         self.header = header
         let names = header.map(trimmedName)
@@ -40,7 +49,9 @@ public struct BoundSchema: Sendable {
                 at: SourceLocation(file: file, line: 1), column: column, role: role, suggestion: suggestion)
         }
         idIndex = try schema.id.flatMap { try index(of: $0, role: "id", required: true) }
-        labelIndex = try schema.label.flatMap { try index(of: $0.column, role: "label", required: requireLabel) }
+        labelIndex =
+            label == .ignored
+            ? nil : try schema.label.flatMap { try index(of: $0.column, role: "label", required: label == .required) }
         featureIndices = try schema.features.map {
             try index(of: $0.column, role: "\($0.kind.rawValue) feature", required: true)!
         }

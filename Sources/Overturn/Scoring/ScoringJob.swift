@@ -72,7 +72,7 @@ public struct ScoringJob {
         self.file = file
         self.input = input
         self.options = options
-        bound = try BoundSchema(file.extractor.schema, header: input.header, file: input.file, requireLabel: false)
+        bound = try BoundSchema(file.extractor.schema, header: input.header, file: input.file, label: .ignored)
         keep = try options.keep.map { name in
             guard let index = input.header.firstIndex(of: name) else {
                 throw Failure.missingColumn(name, file: input.file)

@@ -251,7 +251,7 @@ struct Evaluate: ParsableCommand {
         let reader = try inputOptions.reader(input)
         Terminal.progress("reading \(reader.file)…")
         let column = try splitColumn(reader.header, file: reader.file)
-        let bound = try BoundSchema(extractor.schema, header: reader.header, file: reader.file, requireLabel: true)
+        let bound = try BoundSchema(extractor.schema, header: reader.header, file: reader.file, label: .required)
         var problems: [RowProblem] = []
         var batch = try extractor.transform(
             reader, bound: bound, requireLabel: true, keeping: column.map { [$0] } ?? []

@@ -81,7 +81,7 @@ struct Explain: ParsableCommand {
         let recourse = RecourseFinder(file)
         let reader = try inputOptions.reader(input)
         let bound = try BoundSchema(
-            file.extractor.schema, header: reader.header, file: reader.file, requireLabel: false)
+            file.extractor.schema, header: reader.header, file: reader.file, label: .ignored)
         let out = try OutputFile(path: output)
         let single = id != nil || row != nil
         let rejects = RejectsFile(path: (output == "-" ? "explanations" : output) + ".rejects.csv")

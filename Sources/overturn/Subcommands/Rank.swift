@@ -127,7 +127,7 @@ struct Rank: ParsableCommand {
         let file = try ModelFile.load(path: modelPath)
         let reader = try inputOptions.reader(input)
         let header = reader.header
-        let bound = try BoundSchema(file.extractor.schema, header: header, file: reader.file, requireLabel: false)
+        let bound = try BoundSchema(file.extractor.schema, header: header, file: reader.file, label: .ignored)
         func column(_ name: String, _ option: String, required: Bool) throws -> Int? {
             if let k = header.firstIndex(of: name) { return k }
             guard required else { return nil }

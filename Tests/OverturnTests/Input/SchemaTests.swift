@@ -98,10 +98,11 @@ private func failure(_ json: String) -> String {
 
     @Test func bindingFindsColumnsAndReportsMissingOnes() throws {
         let header = ClaimsGenerator.header.split(separator: ",").map(String.init)
-        let bound = try BoundSchema(.claims, header: header, file: "c.csv", requireLabel: true)
+        let bound = try BoundSchema(.claims, header: header, file: "c.csv", label: .required)
         #expect(bound.idIndex == 0)
         #expect(bound.labelIndex == 15)
         #expect(bound.featureIndices == Array(1...14))
+        #expect(try BoundSchema(.claims, header: header, file: "c.csv", label: .ignored).labelIndex == nil)
 
         var renamed = header
         renamed[1] = "Payer"
@@ -116,7 +117,7 @@ private func failure(_ json: String) -> String {
         let unlabeled = Array(header.dropLast())
         #expect(try BoundSchema(.claims, header: unlabeled, file: "c.csv").labelIndex == nil)
         #expect(throws: SchemaError.self) {
-            try BoundSchema(.claims, header: unlabeled, file: "c.csv", requireLabel: true)
+            try BoundSchema(.claims, header: unlabeled, file: "c.csv", label: .required)
         }
         // A column the schema uses may not appear twice.
         #expect(

@@ -54,7 +54,7 @@ private func fnv1a(_ bytes: [UInt8]) -> UInt64 {
         #expect(abs(summary.overturnRate - summary.meanTrueProbability) < 0.015)
 
         let reader = try CSVReader(bytes: csv)
-        let bound = try BoundSchema(.claims, header: reader.header, file: "c.csv", requireLabel: true)
+        let bound = try BoundSchema(.claims, header: reader.header, file: "c.csv", label: .required)
         var iv = 0, esketamine = 0, letters = 0, level3 = 0
         var payers = Set<String>(), states = Set<String>(), plans = Set<String>(), reasons = Set<String>()
         var count = 0
