@@ -122,7 +122,7 @@ struct Rank: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        BLASThreads.set(1)
+        BLASThreads.endIdleThreads()
         let modelPath = try model ?? DefaultModel.path()
         let file = try ModelFile.load(path: modelPath)
         let reader = try inputOptions.reader(input)

@@ -68,7 +68,7 @@ struct Score: ParsableCommand {
     }
 
     func run() throws {
-        BLASThreads.set(1)  // the chunks run on all cores; BLAS inside each on one
+        BLASThreads.endIdleThreads()  // the chunks run on all cores; BLAS inside each on one
         let modelPath = try model ?? DefaultModel.path()
         let file = try ModelFile.load(path: modelPath)
         let reader = try inputOptions.reader(input)
