@@ -4,6 +4,7 @@ import Overturn
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "evaluate",
         abstract: "Measure how well models predict outcomes they did not train on.",
         discussion: """
             Trains each --algorithm on part of INPUT and measures it on the rest: by default 5-fold \

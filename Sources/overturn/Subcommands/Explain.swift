@@ -4,6 +4,7 @@ import Overturn
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Explain predictions: what moved each claim's probability, and by how much.",
         discussion: """
             Each input column's contribution is measured in log-odds from the model's base value \

@@ -4,6 +4,7 @@ import Overturn
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write a tree model for another library: XGBoost's JSON format.",
         discussion: """
             XGBoost (and through it XGBoost4J-Spark) then scores the model as Overturn does. Its \

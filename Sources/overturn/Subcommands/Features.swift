@@ -4,6 +4,7 @@ import Overturn
 
 struct Features: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "features",
         abstract: "Extract the feature matrix of a CSV file, for inspection or for other tools.",
         discussion: """
             Fits the vocabularies on INPUT (or uses a fitted extractor), extracts every row in the same \

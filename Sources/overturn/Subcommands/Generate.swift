@@ -4,6 +4,7 @@ import Overturn
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Write synthetic denied claims in the standard claim CSV.",
         discussion: """
             The claims are synthetic: real payer names and real CPT/HCPCS and ICD-10 codes, with \

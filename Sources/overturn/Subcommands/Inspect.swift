@@ -4,6 +4,7 @@ import Overturn
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Print what a model file holds: kind, size, schema, training, metrics and top inputs.",
         discussion: """
             Loads and checks MODEL as `overturn score` would, then summarizes it. Trees rank their \

@@ -4,6 +4,7 @@ import Overturn
 
 struct Rank: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rank",
         abstract: "Order a backlog of denials by what appealing each is worth, near deadlines first.",
         discussion: """
             Scores every claim of INPUT and works out its expected value (probability × amount at \

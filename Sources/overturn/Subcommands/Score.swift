@@ -4,6 +4,7 @@ import Overturn
 
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "score",
         abstract: "Score claims: the probability that each appeal wins.",
         discussion: """
             Writes one line per claim, `ID,probability` (then --reasons and any --keep columns), in \

@@ -4,6 +4,7 @@ import Overturn
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "train",
         abstract: "Train a model on past appeal outcomes and write it as a model file.",
         discussion: """
             Reads INPUT (every row needs its outcome), fits the feature vocabularies and the model, \

@@ -4,6 +4,7 @@ import Overturn
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check a CSV file against its schema before training or scoring on it.",
         discussion: """
             Prints every problem as FILE:LINE:COLUMN: message (columns are counted as in a \
