@@ -254,6 +254,7 @@ extension ModelFile {
 
     /// Reads the header (`format`, `formatVersion`, `overturnVersion`) first: a file without
     /// `"format": "overturn-model"` is not a model, and one of a newer format is not read further.
+    /// Its errors are for `decode(_:file:)`, which turns them into `ModelFileError`s.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let format: String?
