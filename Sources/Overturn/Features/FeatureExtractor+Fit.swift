@@ -10,7 +10,8 @@ extension FeatureExtractor {
         requireLabel: Bool = false, report: (RowProblem) -> Void = { _ in },
         including: (CSVReader) -> Bool = { _ in true }
     ) throws -> FeatureExtractor {
-        let bound = try BoundSchema(schema, header: reader.header, file: reader.file, label: requireLabel ? .required : .ifPresent)
+        let bound = try BoundSchema(
+            schema, header: reader.header, file: reader.file, label: .init(required: requireLabel))
         var counter = VocabularyCounter()
         defer { counter.deallocate() }
         // The rules as plain values (no vocabulary yet): the same checks as `transform`, per row.

@@ -11,7 +11,8 @@ extension FeatureExtractor {
         _ reader: CSVReader, schema: Schema, options: FeatureOptions = FeatureOptions(),
         requireLabel: Bool = false, threads: Int = 1, report: (RowProblem) -> Void = { _ in }
     ) throws -> (extractor: FeatureExtractor, batch: FeatureBatch) {
-        let bound = try BoundSchema(schema, header: reader.header, file: reader.file, label: requireLabel ? .required : .ifPresent)
+        let bound = try BoundSchema(
+            schema, header: reader.header, file: reader.file, label: .init(required: requireLabel))
         let pass = ProvisionalPass(schema: schema, bound: bound, requireLabel: requireLabel)
 
         // On several threads, each reads its own byte range of the file; a range that does not end

@@ -93,7 +93,8 @@ public struct FeatureExtractor: Sendable {
         _ reader: CSVReader, requireLabel: Bool = false, maxRows: Int = .max,
         report: (RowProblem) -> Void = { _ in }
     ) throws -> FeatureBatch {
-        let bound = try BoundSchema(schema, header: reader.header, file: reader.file, label: requireLabel ? .required : .ifPresent)
+        let bound = try BoundSchema(
+            schema, header: reader.header, file: reader.file, label: .init(required: requireLabel))
         return try transform(
             reader, bound: bound, requireLabel: requireLabel, maxRows: maxRows, report: report)
     }

@@ -25,6 +25,9 @@ public struct BoundSchema: Sendable {
         case ifPresent
         /// Scoring, ranking and explaining: the column is not read, whatever it holds.
         case ignored
+
+        /// `required` when every row needs a label (training), else `ifPresent`.
+        public init(required: Bool) { self = required ? .required : .ifPresent }
     }
 
     /// Binds `schema` to `header`.

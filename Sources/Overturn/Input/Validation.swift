@@ -38,7 +38,8 @@ public enum Validation {
         _ reader: CSVReader, schema: Schema, requireLabel: Bool = false, maxProblems: Int = 100,
         progress: (CSVReader) -> Void = { _ in }
     ) throws -> Report {
-        let bound = try BoundSchema(schema, header: reader.header, file: reader.file, label: requireLabel ? .required : .ifPresent)
+        let bound = try BoundSchema(
+            schema, header: reader.header, file: reader.file, label: .init(required: requireLabel))
         var report = Report()
         report.hasLabel = bound.labelIndex != nil
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: maxCodeBytes + 16)
