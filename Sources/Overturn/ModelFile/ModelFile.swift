@@ -181,8 +181,6 @@ public struct ModelFile: Sendable, Equatable, Codable {
                 detail: looksLikeOurs
                     ? "\(path): the model file is not valid JSON (cut short?): \(reason)"
                     : "\(path): not an Overturn model file (not valid JSON: \(reason))")
-        } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
-            throw ModelFileError.notAModel(file: path)  // JSON, but not an object
         } catch let problem as BodyProblem {
             guard let error = problem.error as? DecodingError else {
                 throw ModelFileError.invalid(
@@ -193,7 +191,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
             }
             throw ModelFileError.invalid(file: path, detail: "\(SchemaError(decoding: error, file: path))")
         } catch is DecodingError {
-            throw ModelFileError.notAModel(file: path)  // JSON, but not an object (null)
+            throw ModelFileError.notAModel(file: path)  // JSON, but not an object (an array, a number, null)
         }
         switch file.model {
         case .logistic(let m):
