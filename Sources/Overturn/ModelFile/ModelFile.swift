@@ -90,12 +90,12 @@ public struct ModelFile: Sendable, Equatable, Codable {
             case trees(GradientBoostedTrees.Scorer)
         }
         public let model: Model
-        public let calibrator: Calibrator?
+        /// The calibrator, made ready for many margins.
         let probability: CalibratedProbability
+        public var calibrator: Calibrator? { probability.calibrator }
 
         init(model: Model, calibrator: Calibrator?) {
             self.model = model
-            self.calibrator = calibrator
             probability = CalibratedProbability(calibrator)
         }
 
