@@ -1,3 +1,5 @@
+import CIntrinsics
+
 /// Rows of features in compressed sparse row (CSR) form: Int32 column indices, Float32 values.
 ///
 /// Row `i` holds the entries `rowOffsets[i] ..< rowOffsets[i + 1]` of `columns` and `values`,
@@ -32,6 +34,14 @@ public struct FeatureMatrix: Sendable, Equatable {
     }
 
     public var rowCount: Int { rowOffsets.count - 1 }
+
+    /// Asks the processor for the start of row `i`'s entries, to be read soon.
+    @inline(__always)
+    func prefetchRow(_ i: Int) {
+        let k = rowOffsets[i]
+        columns.withUnsafeBufferPointer { overturn_prefetch($0.baseAddress! + k) }
+        values.withUnsafeBufferPointer { overturn_prefetch($0.baseAddress! + k) }
+    }
 
     /// The number of stored entries.
     public var nonZeroCount: Int { columns.count }

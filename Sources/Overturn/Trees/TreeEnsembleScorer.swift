@@ -33,6 +33,8 @@ import OverturnKernelsPortable
 /// matrix (what `score` extracts) fill the lanes of only the features they set, straight from the
 /// matrix, when every tree goes through the QuickScorer without categorical splits
 /// (`readsSparseRows`); a feature that one row of the eight sets updates that row's lane alone.
+/// Those rows go into groups in an order that puts close values of the trees' busiest numeric
+/// features together (`RowOrder`).
 struct TreeEnsembleScorer: Sendable {
     let quick: QuickScorer
     let walk: LevelWalk
@@ -44,6 +46,8 @@ struct TreeEnsembleScorer: Sendable {
     let alwaysVisit: [Int32]
     /// Per feature, its value in a row that does not set it (empty when not made with `absent`).
     let absent: [Float]
+    /// How rows scored from sparse data are ordered into groups (`nil`: as they come).
+    let order: RowOrder?
     let width: Int
 
     /// `width`: the number of tree features; `absent`: per feature, its value in a row that does
@@ -68,6 +72,7 @@ struct TreeEnsembleScorer: Sendable {
         self.width = width
         self.absent = absent ?? []
         alwaysVisit = absent.map { quick.featuresRightWhen(absent: $0) } ?? []
+        order = RowOrder(quick)
     }
 
     /// Rows scored together: the walk takes them through a tree level by level (enough independent
@@ -159,7 +164,8 @@ struct TreeEnsembleScorer: Sendable {
     /// columns feed the tree features through `map`, without a dense copy of any row: each group
     /// of eight rows puts the values it sets straight into its lanes (`LaneGroup`), beside the
     /// absent values of `alwaysVisit`; a feature that only one row of the group sets goes to that
-    /// row's lane alone (`QuickScorerKernel.laneLeafSets`). Only when `readsSparseRows`.
+    /// row's lane alone (`QuickScorerKernel.laneLeafSets`). The groups take the rows in `order`.
+    /// Only when `readsSparseRows`.
     func sums(
         _ matrix: FeatureMatrix, rows: Range<Int>, map: TreeFeatureMap, into out: UnsafeMutablePointer<Double>,
         kernel: QuickScorer.Kernel = .best
@@ -187,15 +193,30 @@ struct TreeEnsembleScorer: Sendable {
         let always = alwaysVisit.count
         let absentValues = alwaysVisit.map { SIMD8<Float>(repeating: absent[Int($0)]) }
         let lane = UnsafeMutableRawPointer(group.values).assumingMemoryBound(to: Float.self)
+        // Rows go through the groups in `offsets` (from `rows.lowerBound`), their sums through
+        // `groupSums` to their places.
+        let columns = order?.features.map { map.valueColumn[Int($0.feature)] } ?? []
+        let offsets =
+            if let order, !columns.contains(-1) {
+                order.offsets(
+                    matrix, rows: rows, columns: columns, absent: order.features.map { absent[Int($0.feature)] })
+            } else {
+                Array(0..<UInt32(rows.count))
+            }
+        var groupSums = SIMD8<Double>()
         absent.withUnsafeBufferPointer { absent in
-            var r = rows.lowerBound
-            while r < rows.upperBound {
+            var at = 0
+            while at < rows.count {
                 // Lanes past the last row hold an empty row (absent values everywhere).
-                let count = min(lanes, rows.upperBound - r)
+                let count = min(lanes, rows.count - at)
                 group.values.update(from: absentValues, count: always)
                 var visits = always
+                // The next group's rows, out of order in the matrix: ask for their entries now.
+                for l in min(at + lanes, rows.count)..<min(at + 2 * lanes, rows.count) {
+                    matrix.prefetchRow(rows.lowerBound + Int(offsets[l]))
+                }
                 for l in 0..<count {
-                    map.forEachTarget(ofRow: r + l, in: matrix) { f, v in
+                    map.forEachTarget(ofRow: rows.lowerBound + Int(offsets[at + l]), in: matrix) { f, v in
                         var s = slot[f]
                         if s == Int32.min { return }
                         if s < 0 {
@@ -228,8 +249,12 @@ struct TreeEnsembleScorer: Sendable {
                     }
                 }
                 group.leafSets(vectors, solos: solos, kernel: kernel)
-                quick.sums(group.leaves, count: count, into: out + (r - rows.lowerBound), kernel: kernel)
-                r += count
+                withUnsafeMutableBytes(of: &groupSums) { sums in
+                    let sums = sums.baseAddress!.assumingMemoryBound(to: Double.self)
+                    quick.sums(group.leaves, count: count, into: sums, kernel: kernel)
+                    for l in 0..<count { out[Int(offsets[at + l])] = sums[l] }
+                }
+                at += count
             }
         }
     }

@@ -83,17 +83,22 @@ struct TreeFeatureMap: Sendable {
     let targets: [(feature: Int32, value: Float)]
     /// Per tree feature: its value when none of its columns is stored (0 for numbers and codes).
     let absent: [Float]
+    /// Per tree feature: the column whose stored value is the feature's value (a number or a
+    /// code's 0/1), or -1 (a category's level, an encoding).
+    let valueColumn: [Int32]
     /// The matrix columns it reads.
     var width: Int { start.count - 1 }
 
     init(features: [TreeFeature], width: Int) {
         var lists = [[(feature: Int32, value: Float)]](repeating: [], count: width)
+        var valueColumn = [Int32](repeating: -1, count: features.count)
         for (f, spec) in features.enumerated() {
             switch spec.kind {
             case .numeric where spec.encoding != nil:
                 for (l, v) in spec.encoding!.enumerated() { lists[spec.column + l].append((Int32(f), v)) }
             case .numeric, .binary:
                 lists[spec.column].append((Int32(f), -1))
+                valueColumn[f] = Int32(spec.column)
             case .categorical:
                 for l in 0..<spec.levels { lists[spec.column + l].append((Int32(f), Float(l))) }
             }
@@ -108,6 +113,7 @@ struct TreeFeatureMap: Sendable {
         self.start = start
         self.targets = targets
         self.absent = absent
+        self.valueColumn = valueColumn
     }
 
     /// Per feature, its value when none of its columns is stored: missing (NaN) for a category

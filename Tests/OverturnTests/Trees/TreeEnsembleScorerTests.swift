@@ -211,3 +211,99 @@ import Testing
             ).readsSparseRows)
     }
 }
+
+extension TreeEnsembleScorerTests {
+    /// Trees that split two numeric features at many thresholds: rows scored from sparse data go
+    /// through the QuickScorer's groups in `RowOrder`, and every row still gets its own sum, bit
+    /// for bit, on every kernel and from any first row.
+    @Test func rowsInTheOrderOfTheirBusiestFeaturesScoreAsTheirOwn() throws {
+        var random = RandomSource(seed: 12)
+        let fine = (0..<48).map { Float($0) / 8 - 3 }
+        let trees = Self.ensembles[0].trees.map { tree in
+            var tree = tree
+            for n in tree.feature.indices where tree.feature[n] == 0 || tree.feature[n] == 1 {
+                tree.threshold[n] = fine[random.int(fine.count)]
+            }
+            return tree
+        }
+        let width = Self.numericFeatures
+        let model = GradientBoostedTrees(
+            features: (0..<width).map { TreeFeature(kind: .numeric, column: $0, name: "f\($0)") }, baseScore: 0,
+            trees: trees)
+        var (offsets, columns, stored) = ([0], [Int32](), [Float]())
+        var dense: [[Float]] = []
+        for _ in 0..<700 {
+            var values = [Float](repeating: 0, count: width)
+            for c in 0..<width where random.chance(c < 2 ? 0.9 : 0.4) {
+                values[c] =
+                    random.chance(0.1) ? .nan : c < 2 ? Float(random.uniform() * 7 - 3.5) : Self.grid[random.int(6)]
+                columns.append(Int32(c))
+                stored.append(values[c])
+            }
+            offsets.append(columns.count)
+            dense.append(values)
+        }
+        let matrix = FeatureMatrix(width: width, rowOffsets: offsets, columns: columns, values: stored)
+        let scorer = model.scorer()
+        let order = try #require(scorer.trees.order)
+        #expect(Set(order.features.map(\.feature)) == [0, 1])
+
+        let expected = dense.map { Self.reference(trees, row: $0[...]) }
+        let map = TreeFeatureMap(features: model.features, width: width)
+        for kernel in QuickScorer.Kernel.available {
+            for rows in [0..<700, 5..<300, 0..<1, 17..<24, 290..<299] {
+                var out = [Double](repeating: .nan, count: rows.count)
+                out.withUnsafeMutableBufferPointer {
+                    scorer.trees.sums(matrix, rows: rows, map: map, into: $0.baseAddress!, kernel: kernel)
+                }
+                #expect(out == Array(expected[rows]), "\(kernel) kernel, rows \(rows)")
+            }
+        }
+
+        // The order: every row once, in runs by the first feature's place, each run by the second's.
+        let rows = 3..<700
+        let placed = order.offsets(
+            matrix, rows: rows, columns: order.features.map { $0.feature }, absent: [0, 0]
+        ).map { i in
+            let row = dense[rows.lowerBound + Int(i)]
+            return (
+                order.features[0].place(row[Int(order.features[0].feature)]),
+                order.features[1].place(row[Int(order.features[1].feature)])
+            )
+        }
+        #expect(placed.count == rows.count)
+        #expect(
+            Set(order.offsets(matrix, rows: rows, columns: order.features.map(\.feature), absent: [0, 0]))
+                == Set(0..<UInt32(rows.count)))
+        var starts = [0]
+        for i in 1..<placed.count where placed[i].1 < placed[i - 1].1 { starts.append(i) }
+        #expect(starts.count <= rows.count / RowOrder.run, "each run in the second feature's order")
+        let spans = zip(starts, starts.dropFirst() + [placed.count]).map { placed[$0..<$1].map(\.0) }
+        for (a, b) in zip(spans, spans.dropFirst()) {
+            #expect(a.max()! <= b.min()!, "the runs in the first feature's order")
+        }
+    }
+
+    /// A value's place among a feature's thresholds: the count below it, within a cell of the
+    /// table; none below the lowest, all above the highest, NaN after.
+    @Test func aValuesPlaceAmongThresholds() {
+        let thresholds: [Float] = (0..<40).map { Float($0 * $0) / 16 - 5 }
+        thresholds.withUnsafeBufferPointer { t in
+            let feature = RowOrder.Feature(3, thresholds: t)
+            let cell = (thresholds.last! - thresholds.first!) / Float(RowOrder.Feature.cells)
+            var last: UInt32 = 0
+            for step in 0...4000 {
+                let v = Float(step) / 4000 * 110 - 8
+                let place = feature.place(v)
+                #expect(place >= last, "in the values' order at \(v)")
+                last = place
+                let exact = thresholds.count { $0 < v }
+                if thresholds.allSatisfy({ abs($0 - v) > cell }) {
+                    #expect(Int(place) == exact, "at \(v)")
+                }
+            }
+            #expect(feature.place(-100) == 0 && feature.place(thresholds[0]) == 0)
+            #expect(feature.place(1000) == 40 && feature.place(.infinity) == 40 && feature.place(.nan) == 41)
+        }
+    }
+}
