@@ -26,7 +26,7 @@ struct RowOrder: Sendable {
         let cellsPerUnit: Float
         /// Per cell, the thresholds below its lower edge.
         let places: [UInt32]
-        /// The thresholds: the place of a value above them all (NaN's is one more).
+        /// The number of thresholds: the place of a value above them all (NaN's is one more).
         let count: Int
         static let cells = 1024
 
@@ -44,6 +44,8 @@ struct RowOrder: Sendable {
             self.places = places
         }
 
+        /// About how many thresholds lie below `v` (exactly, when no threshold is within a cell
+        /// of it); `count + 1` for NaN.
         @inline(__always)
         func place(_ v: Float) -> UInt32 {
             if v.isNaN { return UInt32(count + 1) }

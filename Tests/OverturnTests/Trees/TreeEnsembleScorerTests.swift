@@ -75,6 +75,27 @@ import Testing
         return sum
     }
 
+    /// `count` rows of `width` columns as a sparse matrix and as dense rows (0 where not stored):
+    /// `value(c)` gives column c's stored value in the next row, or nil to store none.
+    static func sparseRows(
+        _ count: Int, width: Int, _ value: (Int) -> Float?
+    ) -> (matrix: FeatureMatrix, dense: [[Float]]) {
+        var (offsets, columns, stored) = ([0], [Int32](), [Float]())
+        var dense: [[Float]] = []
+        for _ in 0..<count {
+            var values = [Float](repeating: 0, count: width)
+            for c in 0..<width {
+                guard let v = value(c) else { continue }
+                values[c] = v
+                columns.append(Int32(c))
+                stored.append(v)
+            }
+            offsets.append(columns.count)
+            dense.append(values)
+        }
+        return (FeatureMatrix(width: width, rowOffsets: offsets, columns: columns, values: stored), dense)
+    }
+
     static let ensembles: [(name: String, trees: [Tree])] = {
         var random = RandomSource(seed: 606)
         let shallow = (0..<40).map { _ in randomTree(&random, depth: 6, categories: false) }
@@ -171,20 +192,10 @@ import Testing
                 TreeFeature(kind: binary.contains($0) ? .binary : .numeric, column: $0, name: "f\($0)")
             },
             baseScore: -0.5, trees: trees)
-        var (offsets, columns, stored) = ([0], [Int32](), [Float]())
-        var dense: [[Float]] = []
-        for _ in 0..<300 {
-            var values = [Float](repeating: 0, count: width)
-            for c in 0..<width where random.chance(binary.contains(c) ? 0.15 : 0.3) {
-                values[c] =
-                    binary.contains(c) ? 1 : random.chance(0.2) ? .nan : Self.grid[random.int(Self.grid.count)]
-                columns.append(Int32(c))
-                stored.append(values[c])
-            }
-            offsets.append(columns.count)
-            dense.append(values)
+        let (matrix, dense) = Self.sparseRows(300, width: width) { c in
+            guard random.chance(binary.contains(c) ? 0.15 : 0.3) else { return nil }
+            return binary.contains(c) ? 1 : random.chance(0.2) ? .nan : Self.grid[random.int(Self.grid.count)]
         }
-        let matrix = FeatureMatrix(width: width, rowOffsets: offsets, columns: columns, values: stored)
         let scorer = model.scorer()
         #expect(scorer.trees.readsSparseRows && !scorer.trees.alwaysVisit.isEmpty)
         #expect(!scorer.trees.alwaysVisit.contains { binary.contains(Int($0)) })
@@ -230,20 +241,10 @@ extension TreeEnsembleScorerTests {
         let model = GradientBoostedTrees(
             features: (0..<width).map { TreeFeature(kind: .numeric, column: $0, name: "f\($0)") }, baseScore: 0,
             trees: trees)
-        var (offsets, columns, stored) = ([0], [Int32](), [Float]())
-        var dense: [[Float]] = []
-        for _ in 0..<700 {
-            var values = [Float](repeating: 0, count: width)
-            for c in 0..<width where random.chance(c < 2 ? 0.9 : 0.4) {
-                values[c] =
-                    random.chance(0.1) ? .nan : c < 2 ? Float(random.uniform() * 7 - 3.5) : Self.grid[random.int(6)]
-                columns.append(Int32(c))
-                stored.append(values[c])
-            }
-            offsets.append(columns.count)
-            dense.append(values)
+        let (matrix, dense) = Self.sparseRows(700, width: width) { c in
+            guard random.chance(c < 2 ? 0.9 : 0.4) else { return nil }
+            return random.chance(0.1) ? .nan : c < 2 ? Float(random.uniform() * 7 - 3.5) : Self.grid[random.int(6)]
         }
-        let matrix = FeatureMatrix(width: width, rowOffsets: offsets, columns: columns, values: stored)
         let scorer = model.scorer()
         let order = try #require(scorer.trees.order)
         #expect(Set(order.features.map(\.feature)) == [0, 1])
