@@ -39,8 +39,8 @@ public struct FeatureMatrix: Sendable, Equatable {
     @inline(__always)
     func prefetchRow(_ i: Int) {
         let k = rowOffsets[i]
-        columns.withUnsafeBufferPointer { overturn_prefetch($0.baseAddress! + k) }
-        values.withUnsafeBufferPointer { overturn_prefetch($0.baseAddress! + k) }
+        columns.withUnsafeBufferPointer { $0.baseAddress.map { overturn_prefetch($0 + k) } }
+        values.withUnsafeBufferPointer { $0.baseAddress.map { overturn_prefetch($0 + k) } }
     }
 
     /// The number of stored entries.

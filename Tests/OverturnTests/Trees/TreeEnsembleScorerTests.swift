@@ -261,6 +261,11 @@ extension TreeEnsembleScorerTests {
             }
         }
 
+        // Rows that store nothing: every value absent, in a matrix without entries.
+        let (empty, zeros) = Self.sparseRows(20, width: width) { _ in nil }
+        #expect(empty.nonZeroCount == 0)
+        #expect(model.margins(empty) == zeros.map { Self.reference(trees, row: $0[...]) })
+
         // The order: every row once, in runs by the first feature's place, each run by the second's.
         let rows = 3..<700
         let placed = order.offsets(
