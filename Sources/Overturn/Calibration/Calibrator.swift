@@ -39,16 +39,25 @@ public enum Calibrator: Sendable, Equatable {
             guard let first = x.first, let last = x.last else { return sigmoid(m) }
             if m <= first { return y[0] }
             if m >= last { return y[y.count - 1] }
-            // The last knot at or below m (x ascending, so binary search).
-            var lo = 0
-            var hi = x.count - 1
-            while hi - lo > 1 {
-                let mid = (lo + hi) / 2
-                if x[mid] <= m { lo = mid } else { hi = mid }
-            }
-            let t = (m - x[lo]) / (x[hi] - x[lo])
-            return y[lo] + t * (y[hi] - y[lo])
+            return x.withUnsafeBufferPointer { x in Self.interpolate(m, x, y, between: 0, and: x.count - 1) }
         }
+    }
+
+    /// An isotonic calibrator's probability at `m`, given knots `lo < hi` with `x[lo] <= m` and
+    /// `m < x[hi]` (or `hi` the last knot): the last knot at or below `m` by binary search between
+    /// them (x ascending), then linear between it and the next. `Calibrator.probability` searches
+    /// all the knots, `CalibratedProbability` a few.
+    @inline(__always)
+    static func interpolate(
+        _ m: Double, _ x: UnsafeBufferPointer<Double>, _ y: [Double], between lo: Int, and hi: Int
+    ) -> Double {
+        var (lo, hi) = (lo, hi)
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if x[mid] <= m { lo = mid } else { hi = mid }
+        }
+        let t = (m - x[lo]) / (x[hi] - x[lo])
+        return y[lo] + t * (y[hi] - y[lo])
     }
 
     /// The least margin whose calibrated probability is at least `p`; +∞ when none is (`p` above
@@ -251,14 +260,7 @@ public struct CalibratedProbability: Sendable {
                 guard !m.isNaN else { return m }
                 let b = Self.bucket(m, low, scale, buckets)
                 // x[lo] ≤ m < x[hi]: lo's bucket is below m's, hi's above it (or hi is the last knot).
-                var lo = Int(start[b])
-                var hi = min(Int(start[b + 1]) + 1, n - 1)
-                while hi - lo > 1 {
-                    let mid = (lo + hi) / 2
-                    if x[mid] <= m { lo = mid } else { hi = mid }
-                }
-                let t = (m - x[lo]) / (x[hi] - x[lo])
-                return y[lo] + t * (y[hi] - y[lo])
+                return Calibrator.interpolate(m, x, y, between: Int(start[b]), and: min(Int(start[b + 1]) + 1, n - 1))
             }
         }
     }
