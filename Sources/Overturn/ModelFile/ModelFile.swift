@@ -271,8 +271,9 @@ extension ModelFile {
         }
         self.format = format
         do {
-            formatVersion = try c.decode(Int.self, forKey: .formatVersion)
-            overturnVersion = try c.decode(String.self, forKey: .overturnVersion)
+            // Read above; a missing one is the decoder's own error.
+            formatVersion = try version ?? c.decode(Int.self, forKey: .formatVersion)
+            overturnVersion = try writer ?? c.decode(String.self, forKey: .overturnVersion)
             extractor = try c.decode(FeatureExtractor.self, forKey: .extractor)
             model = try c.decode(Model.self, forKey: .model)
             calibrator = try c.decodeIfPresent(Calibrator.self, forKey: .calibrator)
