@@ -46,7 +46,8 @@ struct TreeEnsembleScorer: Sendable {
     let alwaysVisit: [Int32]
     /// Per feature, its value in a row that does not set it (empty when not made with `absent`).
     let absent: [Float]
-    /// How rows scored from sparse data are ordered into groups (`nil`: as they come).
+    /// How rows scored from sparse data are ordered into groups (`nil`: as they come; always for
+    /// a scorer made without `absent`, which scores dense rows only).
     let order: RowOrder?
     let width: Int
 
@@ -72,7 +73,7 @@ struct TreeEnsembleScorer: Sendable {
         self.width = width
         self.absent = absent ?? []
         alwaysVisit = absent.map { quick.featuresRightWhen(absent: $0) } ?? []
-        order = RowOrder(quick)
+        order = absent == nil ? nil : RowOrder(quick)
     }
 
     /// Rows scored together: the walk takes them through a tree level by level (enough independent
