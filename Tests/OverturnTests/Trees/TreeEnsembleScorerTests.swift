@@ -268,19 +268,15 @@ extension TreeEnsembleScorerTests {
 
         // The order: every row once, in runs by the first feature's place, each run by the second's.
         let rows = 3..<700
-        let placed = order.offsets(
-            matrix, rows: rows, columns: order.features.map { $0.feature }, absent: [0, 0]
-        ).map { i in
+        let offsets = order.offsets(matrix, rows: rows, columns: order.features.map(\.feature), absent: [0, 0])
+        #expect(Set(offsets) == Set(0..<UInt32(rows.count)) && offsets.count == rows.count)
+        let placed = offsets.map { i in
             let row = dense[rows.lowerBound + Int(i)]
             return (
                 order.features[0].place(row[Int(order.features[0].feature)]),
                 order.features[1].place(row[Int(order.features[1].feature)])
             )
         }
-        #expect(placed.count == rows.count)
-        #expect(
-            Set(order.offsets(matrix, rows: rows, columns: order.features.map(\.feature), absent: [0, 0]))
-                == Set(0..<UInt32(rows.count)))
         var starts = [0]
         for i in 1..<placed.count where placed[i].1 < placed[i - 1].1 { starts.append(i) }
         #expect(starts.count <= rows.count / RowOrder.run, "each run in the second feature's order")
